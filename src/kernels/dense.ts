@@ -1,0 +1,299 @@
+/**
+ * The kernel layer: the only distance loops in clusterkit. Every algorithm calls these; the
+ * next step (issue 4) replaces their insides with WebAssembly SIMD and threads, so callers
+ * must rely only on the contracts written here.
+ *
+ * Conventions: flat row-major `Float32Array` with explicit sizes; caller-allocated outputs
+ * marked `out`; squared Euclidean distances unless named otherwise; no allocation per row.
+ *
+ * Numerics: distances use ‖x−μ‖² − 2(x−μ)·(c−μ) + ‖c−μ‖² accumulated in float64, with μ the
+ * mean of the centroid block (so the expansion does not cancel when data sit far from the
+ * origin), clamped at 0. Ties in argmin go to the lowest centroid index (as scikit-learn).
+ */
+
+/** Rows per register tile and centroids per register tile. */
+const TR = 4;
+const TC = 4;
+/** Rows packed per cache block (the x block is copied, shifted, into a float64 scratch). */
+const ROW_BLOCK = 256;
+
+interface Packed {
+  /** Shifted centroids, float64, [k × d]. */
+  c: Float64Array;
+  /** ‖c − μ‖², [k]. */
+  cn: Float64Array;
+  /** μ, [d]. */
+  mu: Float64Array;
+}
+
+/** Pack k centroids shifted by their mean μ into float64. O(k·d). */
+function packCentroids(c: Float32Array, k: number, d: number): Packed {
+  const mu = new Float64Array(d);
+  for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) mu[t]! += c[j * d + t]!;
+  if (k > 0) for (let t = 0; t < d; t++) mu[t]! /= k;
+  const pc = new Float64Array(k * d), cn = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const v = c[j * d + t]! - mu[t]!;
+      pc[j * d + t] = v;
+      s += v * v;
+    }
+    cn[j] = s;
+  }
+  return { c: pc, cn, mu };
+}
+
+/**
+ * Copy rows of x (all of [start, start+m) or the listed ones) shifted by μ into `xb` [m × d]
+ * (float64) and their squared norms into `xn` [m].
+ */
+function packRows(x: Float32Array, d: number, idx: Int32Array | null, start: number, m: number,
+  mu: Float64Array, xb: Float64Array, xn: Float64Array): void {
+  for (let r = 0; r < m; r++) {
+    const i = idx ? idx[start + r]! : start + r;
+    const off = i * d, o = r * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const v = x[off + t]! - mu[t]!;
+      xb[o + t] = v;
+      s += v * v;
+    }
+    xn[r] = s;
+  }
+}
+
+/**
+ * Dot products of the m packed rows against the k packed centroids, visited in register tiles;
+ * `visit(r, j, dot)` is inlined by hand below in each caller for speed, so this generic
+ * version serves the block kernels only.
+ */
+function dotBlock(xb: Float64Array, m: number, cb: Float64Array, k: number, d: number,
+  out: Float64Array /* [m × k] */): void {
+  let r = 0;
+  for (; r + TR <= m; r += TR) {
+    const x0 = r * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+    let j = 0;
+    for (; j + TC <= k; j += TC) {
+      const c0 = j * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let t = 0; t < d; t++) {
+        const a0 = xb[x0 + t]!, a1 = xb[x1 + t]!, a2 = xb[x2 + t]!, a3 = xb[x3 + t]!;
+        const b0 = cb[c0 + t]!, b1 = cb[c1 + t]!, b2 = cb[c2 + t]!, b3 = cb[c3 + t]!;
+        s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+        s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
+      }
+      let o = r * k + j;
+      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03; o += k;
+      out[o] = s10; out[o + 1] = s11; out[o + 2] = s12; out[o + 3] = s13; o += k;
+      out[o] = s20; out[o + 1] = s21; out[o + 2] = s22; out[o + 3] = s23; o += k;
+      out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33;
+    }
+    for (; j < k; j++) {
+      const c0 = j * d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let t = 0; t < d; t++) {
+        const b = cb[c0 + t]!;
+        s0 += xb[x0 + t]! * b; s1 += xb[x1 + t]! * b; s2 += xb[x2 + t]! * b; s3 += xb[x3 + t]! * b;
+      }
+      out[r * k + j] = s0; out[(r + 1) * k + j] = s1; out[(r + 2) * k + j] = s2; out[(r + 3) * k + j] = s3;
+    }
+  }
+  for (; r < m; r++) {
+    const x0 = r * d;
+    for (let j = 0; j < k; j++) {
+      const c0 = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += xb[x0 + t]! * cb[c0 + t]!;
+      out[r * k + j] = s;
+    }
+  }
+}
+
+/** Scratch buffers reused across calls of the same shape (kernels run on one thread). */
+let scratch = { xb: new Float64Array(0), xn: new Float64Array(0), dots: new Float64Array(0) };
+function getScratch(m: number, d: number, k: number): typeof scratch {
+  if (scratch.xb.length < m * d) scratch.xb = new Float64Array(m * d);
+  if (scratch.xn.length < m) scratch.xn = new Float64Array(m);
+  if (scratch.dots.length < m * k) scratch.dots = new Float64Array(m * k);
+  return scratch;
+}
+
+/** Rows per block so that the dots buffer stays within ~256 KB. */
+function rowsPerBlock(k: number): number {
+  return Math.max(TR, Math.min(ROW_BLOCK, Math.floor(32768 / Math.max(1, k)) & ~(TR - 1)));
+}
+
+/**
+ * Fused nearest-centroid assignment: for each of n rows (or of the `count` rows listed in
+ * `idx`), the nearest of k centroids and its squared Euclidean distance. No n × k buffer.
+ * Ties go to the lowest centroid index. Cost O(n·k·d).
+ * @param x [n × d] data; @param c [k × d] centroids.
+ * @param labels out [n]: written at the row's own index (also when `idx` is given).
+ * @param dist2 out [n]: squared distance to the nearest centroid, ≥ 0.
+ * @param second optional out [n]: squared distance to the second nearest (Infinity when k = 1).
+ */
+export function assignNearest(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
+  labels: Int32Array, dist2: Float32Array | Float64Array, second?: Float32Array | Float64Array | null,
+  idx?: Int32Array | null, count?: number): void {
+  const total = idx ? (count ?? idx.length) : n;
+  const P = packCentroids(c, k, d);
+  const B = rowsPerBlock(k);
+  const S = getScratch(B, d, k);
+  for (let start = 0; start < total; start += B) {
+    const m = Math.min(B, total - start);
+    packRows(x, d, idx ?? null, start, m, P.mu, S.xb, S.xn);
+    dotBlock(S.xb, m, P.c, k, d, S.dots);
+    const dots = S.dots, cn = P.cn;
+    for (let r = 0; r < m; r++) {
+      const xn = S.xn[r]!, o = r * k;
+      let best = Infinity, bj = 0, sec = Infinity;
+      for (let j = 0; j < k; j++) {
+        const v = cn[j]! - 2 * dots[o + j]!;
+        if (v < best) { sec = best; best = v; bj = j; } else if (v < sec) sec = v;
+      }
+      const i = idx ? idx[start + r]! : start + r;
+      labels[i] = bj;
+      const b = xn + best;
+      dist2[i] = b > 0 ? b : 0;
+      if (second) { const s2 = xn + sec; second[i] = s2 > 0 ? s2 : 0; }
+    }
+  }
+}
+
+/**
+ * Squared Euclidean distances between every row of a [na × d] and every row of b [nb × d].
+ * out [na × nb] (float32 or float64), clamped at 0. Cost O(na·nb·d), memory O(out).
+ */
+export function sqDistBlock(a: Float32Array, na: number, b: Float32Array, nb: number, d: number,
+  out: Float32Array | Float64Array): void {
+  const P = packCentroids(b, nb, d);
+  const B = rowsPerBlock(nb);
+  const S = getScratch(B, d, nb);
+  for (let start = 0; start < na; start += B) {
+    const m = Math.min(B, na - start);
+    packRows(a, d, null, start, m, P.mu, S.xb, S.xn);
+    dotBlock(S.xb, m, P.c, nb, d, S.dots);
+    for (let r = 0; r < m; r++) {
+      const xn = S.xn[r]!, o = (start + r) * nb;
+      for (let j = 0; j < nb; j++) {
+        const v = xn + P.cn[j]! - 2 * S.dots[r * nb + j]!;
+        out[o + j] = v > 0 ? v : 0;
+      }
+    }
+  }
+}
+
+/** Inner products a·bᵀ: out [na × nb]. Cost O(na·nb·d). */
+export function innerBlock(a: Float32Array, na: number, b: Float32Array, nb: number, d: number,
+  out: Float32Array | Float64Array): void {
+  const bb = Float64Array.from(b.subarray(0, nb * d));
+  const zero = new Float64Array(d);
+  const B = rowsPerBlock(nb);
+  const S = getScratch(B, d, nb);
+  for (let start = 0; start < na; start += B) {
+    const m = Math.min(B, na - start);
+    packRows(a, d, null, start, m, zero, S.xb, S.xn);
+    dotBlock(S.xb, m, bb, nb, d, S.dots);
+    for (let r = 0; r < m * nb; r++) out[start * nb + r] = S.dots[r]!;
+  }
+}
+
+/**
+ * Cosine distances 1 − a·b / (‖a‖‖b‖) between rows: out [na × nb], in [0, 2]. A zero row has
+ * distance 1 to everything (cosine similarity taken as 0, as scikit-learn's normalisation does).
+ */
+export function cosineBlock(a: Float32Array, na: number, b: Float32Array, nb: number, d: number,
+  out: Float32Array | Float64Array): void {
+  innerBlock(a, na, b, nb, d, out);
+  const na2 = new Float64Array(na), nb2 = new Float64Array(nb);
+  rowNorms2(a, na, d, na2);
+  rowNorms2(b, nb, d, nb2);
+  for (let i = 0; i < na; i++) {
+    const ai = Math.sqrt(na2[i]!);
+    for (let j = 0; j < nb; j++) {
+      const den = ai * Math.sqrt(nb2[j]!);
+      const v = den > 0 ? 1 - out[i * nb + j]! / den : 1;
+      out[i * nb + j] = v < 0 ? 0 : v > 2 ? 2 : v;
+    }
+  }
+}
+
+/** Squared L2 norm of each row: out [n]. */
+export function rowNorms2(x: Float32Array, n: number, d: number, out: Float32Array | Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * d;
+    for (let t = 0; t < d; t++) { const v = x[o + t]!; s += v * v; }
+    out[i] = s;
+  }
+}
+
+/** Exact squared distance between row i of x and row j of c (both [· × d]); float64 sum of squared differences. */
+export function sqDistRow(x: Float32Array, i: number, c: Float32Array | Float64Array, j: number, d: number): number {
+  let s = 0;
+  const a = i * d, b = j * d;
+  for (let t = 0; t < d; t++) { const v = x[a + t]! - c[b + t]!; s += v * v; }
+  return s;
+}
+
+/**
+ * Weighted per-cluster sums: sums[l·d + t] += w_i · x[i·d + t] and wsum[l] += w_i for every row
+ * i with label l ≥ 0 (labels −1 are skipped). Outputs are zeroed first. `weights` null = all 1.
+ * float64 accumulation, so centroid means are exact to float32 rounding.
+ * @param sums out [k × d]; @param wsum out [k].
+ */
+export function centroidSums(x: Float32Array, n: number, d: number, labels: Int32Array,
+  weights: Float32Array | Float64Array | null, k: number, sums: Float64Array, wsum: Float64Array): void {
+  sums.fill(0, 0, k * d);
+  wsum.fill(0, 0, k);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    const w = weights ? weights[i]! : 1;
+    const o = i * d, s = l * d;
+    for (let t = 0; t < d; t++) sums[s + t]! += w * x[o + t]!;
+    wsum[l]! += w;
+  }
+}
+
+/**
+ * The D² update of k-means++ / k-means‖: for each candidate centre (rows of cand [m × d]),
+ * the potential Σ_i w_i · min(closest[i], ‖x_i − cand‖²), written to pot [m]. closest [n] is
+ * read only; lower it with `updateClosest` once a candidate is chosen. Memory O(block × m).
+ */
+export function candidatePotentials(x: Float32Array, n: number, d: number, cand: Float32Array, m: number,
+  closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array): void {
+  pot.fill(0, 0, m);
+  const B = 2048;
+  const blk = new Float64Array(B * m);
+  for (let s = 0; s < n; s += B) {
+    const b = Math.min(B, n - s);
+    // distances from candidates to this block: [m × b]
+    sqDistBlock(cand, m, x.subarray(s * d, (s + b) * d), b, d, blk);
+    for (let j = 0; j < m; j++) {
+      let acc = 0;
+      const o = j * b;
+      for (let r = 0; r < b; r++) {
+        const cl = closest[s + r]!, v = blk[o + r]!;
+        const w = weights ? weights[s + r]! : 1;
+        acc += w * (v < cl ? v : cl);
+      }
+      pot[j]! += acc;
+    }
+  }
+}
+
+/** Lower closest[i] to ‖x_i − c‖² for one centre c [d] (the D² update after choosing a centre). */
+export function updateClosest(x: Float32Array, n: number, d: number, c: Float32Array, closest: Float64Array): void {
+  const B = 4096;
+  const blk = new Float64Array(Math.min(B, n));
+  for (let s = 0; s < n; s += B) {
+    const b = Math.min(B, n - s);
+    sqDistBlock(c, 1, x.subarray(s * d, (s + b) * d), b, d, blk);
+    for (let r = 0; r < b; r++) if (blk[r]! < closest[s + r]!) closest[s + r] = blk[r]!;
+  }
+}

@@ -1,0 +1,4 @@
+export {
+  assignNearest, sqDistBlock, innerBlock, cosineBlock, rowNorms2, sqDistRow, centroidSums,
+  candidatePotentials, updateClosest,
+} from './dense.js';
