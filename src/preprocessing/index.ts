@@ -1,0 +1,5 @@
+export * as standardScaler from './standardScaler.js';
+export * as minMaxScaler from './minMaxScaler.js';
+export * as pca from './pca.js';
+export { normalizeRows, NORMALIZE_SPEC, type RowNorm } from './normalize.js';
+export { symmetricEigen, type SymmetricEigen } from './eigen.js';
