@@ -1,0 +1,123 @@
+/**
+ * The k-means benchmark's data set: 200 000 × 64 float32 Gaussian blobs around 100 centres
+ * (clusterkit's seeded `makeBlobs`), and 100 shared start centroids chosen by clusterkit's
+ * k-means++ on it. Written once to bench/data/ (git-ignored) and reused while the files exist.
+ *
+ * Files, in the layout the peer runners read (/work/shared/anchors/README.md, "Data formats"):
+ *   blobs200k_64d.f32          raw little-endian float32, row-major [n × d]
+ *   blobs200k_64d.json         {"n": …, "d": …, …how it was made}
+ *   blobs200k_64d.labels.txt   the generating blob of each row, one integer per line
+ *   blobs200k_64d.init100.f32  start centroids [k × d] float32 (rows of the data)
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeBlobs } from '../src/datasets/generators.js';
+import { kmeansPlusPlus } from '../src/centroid/init.js';
+import { createRng } from '../src/core/rng.js';
+
+/** How the benchmark data set is made. Changing any value changes the file name's meaning: delete bench/data/ after. */
+export const BLOBS = {
+  name: 'blobs200k_64d',
+  n: 200_000,
+  d: 64,
+  centers: 100,
+  clusterStd: 2,
+  centerBox: [-10, 10] as const,
+  seed: 0,
+  /** Start centroids: k and the seed of clusterkit's k-means++ that picks them. */
+  k: 100,
+  initSeed: 0,
+};
+
+/** Project root: the folder holding package.json, found upwards from this file (bench/ or dist/bench/). */
+export const ROOT = (() => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    d = dirname(d);
+  }
+  throw new Error('bench: package.json must be above bench/. Got none.');
+})();
+
+export const DATA_DIR = join(ROOT, 'bench', 'data');
+
+export interface BenchFiles {
+  /** Data [n × d] float32. */
+  readonly data: string;
+  readonly json: string;
+  readonly labels: string;
+  /** Start centroids [k × d] float32. */
+  readonly init: string;
+  readonly n: number;
+  readonly d: number;
+  readonly k: number;
+}
+
+export function benchFiles(): BenchFiles {
+  const base = join(DATA_DIR, BLOBS.name);
+  return {
+    data: `${base}.f32`, json: `${base}.json`, labels: `${base}.labels.txt`, init: `${base}.init${BLOBS.k}.f32`,
+    n: BLOBS.n, d: BLOBS.d, k: BLOBS.k,
+  };
+}
+
+/** Write a file atomically: a temporary sibling, then rename. */
+export function writeAtomic(path: string, content: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+/** Bytes of a Float32Array (little-endian on every platform Node runs on here). */
+function bytes(a: Float32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Read a raw float32 file into a fresh, aligned Float32Array, checking its length. */
+export function readF32(path: string, expect: number): Float32Array {
+  const buf = readFileSync(path);
+  if (buf.byteLength !== expect * 4) {
+    throw new Error(`bench: ${path} must hold ${expect} float32 values (${expect * 4} bytes). Got ${buf.byteLength} bytes.`);
+  }
+  const out = new Float32Array(expect);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+/**
+ * Make the data files unless all of them exist. Returns the paths and whether they were made now,
+ * with the seconds spent generating and seeding (untimed by the benchmark itself).
+ */
+export function ensureData(log: (s: string) => void = () => {}): BenchFiles & { made: boolean } {
+  const f = benchFiles();
+  if ([f.data, f.json, f.labels, f.init].every((p) => existsSync(p))) {
+    const meta = JSON.parse(readFileSync(f.json, 'utf8')) as { n: number; d: number };
+    if (meta.n === f.n && meta.d === f.d) return { ...f, made: false };
+  }
+  mkdirSync(DATA_DIR, { recursive: true });
+  log(`generating ${f.data} (${f.n} × ${f.d}, ${BLOBS.centers} blobs, std ${BLOBS.clusterStd}, seed ${BLOBS.seed}) …`);
+  let t0 = performance.now();
+  const b = makeBlobs({ n: f.n, d: f.d, centers: BLOBS.centers, clusterStd: BLOBS.clusterStd,
+    centerBox: [...BLOBS.centerBox], seed: BLOBS.seed });
+  const genS = (performance.now() - t0) / 1000;
+  log(`  generated in ${genS.toFixed(1)} s; choosing ${f.k} start centroids with clusterkit k-means++ (seed ${BLOBS.initSeed}) …`);
+  t0 = performance.now();
+  const idx = kmeansPlusPlus(b.x.data, f.n, f.d, f.k, createRng(BLOBS.initSeed));
+  const c0 = new Float32Array(f.k * f.d);
+  for (let j = 0; j < f.k; j++) c0.set(b.x.data.subarray(idx[j]! * f.d, (idx[j]! + 1) * f.d), j * f.d);
+  const seedS = (performance.now() - t0) / 1000;
+  log(`  seeded in ${seedS.toFixed(1)} s`);
+  writeAtomic(f.data, bytes(b.x.data));
+  writeAtomic(f.labels, Array.from(b.labels).join('\n') + '\n');
+  writeAtomic(f.init, bytes(c0));
+  writeAtomic(f.json, JSON.stringify({
+    n: f.n, d: f.d,
+    how: `clusterkit makeBlobs({n: ${f.n}, d: ${f.d}, centers: ${BLOBS.centers}, clusterStd: ${BLOBS.clusterStd}, ` +
+      `centerBox: [${BLOBS.centerBox.join(', ')}], seed: ${BLOBS.seed}}); start centroids ${BLOBS.name}.init${f.k}.f32 = ` +
+      `rows chosen by clusterkit kmeansPlusPlus(k = ${f.k}, createRng(${BLOBS.initSeed}), 2 + ⌊ln k⌋ local trials)`,
+    init_rows: Array.from(idx),
+  }) + '\n');
+  return { ...f, made: true };
+}

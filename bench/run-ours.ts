@@ -1,0 +1,133 @@
+/**
+ * clusterkit's side of the k-means benchmark, run as a child process so that its time and
+ * memory are measured the way the peer runners measure theirs (/work/shared/anchors/README.md):
+ * load the data, note VmRSS (base), reset the kernel's peak-RSS mark (write 5 to
+ * /proc/self/clear_refs), time only the algorithm call, read VmHWM (peak). Prints one JSON object.
+ *
+ *   node --expose-gc dist/bench/run-ours.js --task fit|seed --data X.f32 --k 100
+ *       [--init C.f32] [--algorithm lloyd|hamerly|elkan] [--max-iter 20] [--tol 0] [--seed 0] [--repeats 1]
+ *
+ * `fit` times `kmeans.fit(X, {k, init: C, nInit: 1, maxIter, tol, algorithm, seed})`; `seed` times
+ * clusterkit's greedy k-means++ (2 + ⌊ln k⌋ local trials, as scikit-learn's `kmeans_plusplus`).
+ * `inertia_f64` is recomputed untimed from the final centres: each row to its nearest centre,
+ * float64 (the peers' definition).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fit } from '../src/centroid/kmeans.js';
+import { kmeansPlusPlus } from '../src/centroid/init.js';
+import { createRng } from '../src/core/rng.js';
+import { assignNearest, sqDistRow } from '../src/kernels/index.js';
+import { readF32, ROOT } from './data.js';
+
+interface Args {
+  task: 'fit' | 'seed';
+  data: string;
+  init: string | null;
+  k: number;
+  algorithm: 'lloyd' | 'hamerly' | 'elkan';
+  maxIter: number;
+  tol: number;
+  seed: number;
+  repeats: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const m = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i]!, val = argv[i + 1];
+    if (!key.startsWith('--') || val === undefined) throw new Error(`run-ours: argument ${i} must be '--name value'. Got '${key}'.`);
+    m.set(key.slice(2), val);
+  }
+  const num = (name: string, def: number): number => {
+    const v = m.has(name) ? Number(m.get(name)) : def;
+    if (!Number.isFinite(v)) throw new Error(`run-ours: --${name} must be a number. Got '${m.get(name)}'.`);
+    return v;
+  };
+  const task = m.get('task') ?? 'fit';
+  if (task !== 'fit' && task !== 'seed') throw new Error(`run-ours: --task must be 'fit' or 'seed'. Got '${task}'.`);
+  const data = m.get('data');
+  if (!data) throw new Error('run-ours: --data must be given (a .f32 file with a sibling .json). Got nothing.');
+  const algorithm = (m.get('algorithm') ?? 'lloyd') as Args['algorithm'];
+  if (!['lloyd', 'hamerly', 'elkan'].includes(algorithm)) throw new Error(`run-ours: --algorithm must be lloyd, hamerly or elkan. Got '${algorithm}'.`);
+  return { task, data, init: m.get('init') ?? null, k: num('k', 100), algorithm, maxIter: num('max-iter', 20),
+    tol: num('tol', 0), seed: num('seed', 0), repeats: num('repeats', 1) };
+}
+
+function vmMb(field: 'VmRSS' | 'VmHWM'): number {
+  const m = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Reset the kernel's peak-RSS mark so VmHWM covers the timed part only (Linux ≥ 4.0). */
+function resetPeak(): boolean {
+  try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
+}
+
+/** Σ over rows of the squared distance to the nearest of the k centres, float64. */
+function inertiaF64(x: Float32Array, n: number, d: number, c: Float32Array, k: number): number {
+  const labels = new Int32Array(n), dist = new Float64Array(n);
+  assignNearest(x, n, d, c, k, labels, dist);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += sqDistRow(x, i, c, labels[i]!, d);
+  return s;
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const meta = JSON.parse(readFileSync(a.data.replace(/\.f32$/, '.json'), 'utf8')) as { n: number; d: number };
+  const { n, d } = meta;
+  const x = readF32(a.data, n * d);
+  const c0 = a.init ? readF32(a.init, a.k * d) : null;
+  if (a.task === 'fit' && !c0) throw new Error('run-ours: --init must be given for --task fit (a [k × d] .f32 file). Got nothing.');
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const load1 = loadavg()[0]!;
+  const base = vmMb('VmRSS');
+  const scoped = resetPeak();
+  const times: number[] = [];
+  let centres: Float32Array = new Float32Array(0), nIter = 0, converged = false, distances = 0, firstIterS = 0, lastIterS = 0;
+  for (let r = 0; r < a.repeats; r++) {
+    gc?.();
+    const t0 = performance.now();
+    if (a.task === 'fit') {
+      const res = fit({ data: x, rows: n, cols: d }, { k: a.k, init: c0!, nInit: 1, maxIter: a.maxIter, tol: a.tol,
+        algorithm: a.algorithm, seed: a.seed });
+      times.push((performance.now() - t0) / 1000);
+      centres = res.centroids; nIter = res.nIter; converged = res.converged;
+      distances = res.history.reduce((s, h) => s + h.distances, 0);
+      firstIterS = res.history[0]?.seconds ?? 0;
+      lastIterS = res.history.at(-1)?.seconds ?? 0;
+    } else {
+      const idx = kmeansPlusPlus(x, n, d, a.k, createRng(a.seed));
+      times.push((performance.now() - t0) / 1000);
+      centres = new Float32Array(a.k * d);
+      for (let j = 0; j < a.k; j++) centres.set(x.subarray(idx[j]! * d, (idx[j]! + 1) * d), j * d);
+    }
+    process.stderr.write(`  repeat ${r + 1}/${a.repeats}: ${times.at(-1)!.toFixed(4)} s\n`);
+  }
+  const peak = scoped ? vmMb('VmHWM') : process.resourceUsage().maxRSS / 1024;
+  const result: Record<string, number | boolean> = { inertia_f64: inertiaF64(x, n, d, centres, a.k) };
+  if (a.task === 'fit') Object.assign(result, { n_iter: nIter, converged, distances, first_iter_s: firstIterS, last_iter_s: lastIterS });
+  const params = a.task === 'fit'
+    ? { k: a.k, init: a.init, n_init: 1, max_iter: a.maxIter, tol: a.tol, algorithm: a.algorithm, seed: a.seed }
+    : { k: a.k, n_local_trials: 2 + Math.floor(Math.log(a.k)), seed: a.seed };
+  process.stdout.write(JSON.stringify({
+    system: a.task === 'fit' ? 'clusterkit.kmeans.fit' : 'clusterkit.kmeansPlusPlus', version, task: a.task, status: 'ok',
+    params, threads: 1, n, d, dtype: 'float32', times_s: times, median_s: median(times), peak_rss_mb: peak, base_rss_mb: base,
+    peak_rss_scope: scoped ? 'timed repeats' : 'whole process', load1, node: process.version, result,
+  }) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
