@@ -99,24 +99,25 @@ export interface LabelEncoding {
 /**
  * Encode labels as 0..k−1 in sorted label order (scikit-learn's `LabelEncoder`; −1 is an
  * ordinary label and, being smallest, gets code 0 when present). Labels must be checked first.
- * Cost O(n log k).
+ * Cost O(n log n).
  */
 export function encodeLabels(labels: ArrayLike<number>): LabelEncoding {
   const n = labels.length;
-  const seen = new Map<number, number>();
+  const sorted = Int32Array.from(labels).sort();
+  let k = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i]!;
+  const classes = sorted.slice(0, k);
+  const codes = new Int32Array(n), counts = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const v = labels[i]!;
-    seen.set(v, (seen.get(v) ?? 0) + 1);
+    let lo = 0, hi = k - 1;
+    while (lo < hi) { // binary search: first class ≥ v (v is present)
+      const mid = (lo + hi) >>> 1;
+      if (classes[mid]! < v) lo = mid + 1; else hi = mid;
+    }
+    codes[i] = lo;
+    counts[lo]!++;
   }
-  const classes = Int32Array.from(seen.keys()).sort();
-  const index = new Map<number, number>();
-  const counts = new Float64Array(classes.length);
-  for (let c = 0; c < classes.length; c++) {
-    index.set(classes[c]!, c);
-    counts[c] = seen.get(classes[c]!)!;
-  }
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) codes[i] = index.get(labels[i]!)!;
   return { classes, codes, counts };
 }
 
@@ -135,24 +136,27 @@ export function sparseContingency(truth: ArrayLike<number>, pred: ArrayLike<numb
   for (let a = 0; a < r; a++) start[a + 1]! += start[a]!;
   const fill = start.slice(0, r), order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[fill[t.codes[i]!]!++] = i;
-  const tally = new Int32Array(c), touched: number[] = [];
-  const cr: number[] = [], cc: number[] = [], cv: number[] = [];
+  const tally = new Int32Array(c), touched = new Int32Array(c);
+  const cr = new Int32Array(n), cc = new Int32Array(n), cv = new Float64Array(n); // nnz ≤ n
+  let nnz = 0;
   for (let a = 0; a < r; a++) {
-    touched.length = 0;
+    let m = 0;
     for (let s = start[a]!; s < start[a + 1]!; s++) {
       const j = p.codes[order[s]!]!;
-      if (tally[j]! === 0) touched.push(j);
+      if (tally[j]! === 0) touched[m++] = j;
       tally[j]!++;
     }
-    touched.sort((x, y) => x - y);
-    for (const j of touched) {
-      cr.push(a); cc.push(j); cv.push(tally[j]!);
+    const cols = touched.subarray(0, m).sort();
+    for (let q = 0; q < m; q++) {
+      const j = cols[q]!;
+      cr[nnz] = a; cc[nnz] = j; cv[nnz] = tally[j]!;
+      nnz++;
       tally[j] = 0;
     }
   }
   return {
     rowLabels: t.classes, colLabels: p.classes, rowSums: t.counts, colSums: p.counts,
-    cellRow: Int32Array.from(cr), cellCol: Int32Array.from(cc), cellCount: Float64Array.from(cv), n,
+    cellRow: cr.slice(0, nnz), cellCol: cc.slice(0, nnz), cellCount: cv.slice(0, nnz), n,
   };
 }
 

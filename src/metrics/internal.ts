@@ -103,14 +103,13 @@ function silhouetteCore(p: Prepared, metric: SilhouetteMetric): Float64Array {
     const blk = x.subarray(start * d, (start + nb) * d);
     // dist[i·nb + r] = distance between row i and row start + r (squared when euclidean).
     if (euclid) sqDistBlock(x, n, blk, nb, d, dist); else cosineBlock(x, n, blk, nb, d, dist);
+    // The self-distance does not count (adding an exact 0 leaves the sums unchanged).
+    for (let r = 0; r < nb; r++) dist[(start + r) * nb + r] = 0;
     sums.fill(0, 0, nb * k);
     for (let i = 0; i < n; i++) {
       const o = i * nb, ci = codes[i]!;
-      for (let r = 0; r < nb; r++) {
-        if (i === start + r) continue;
-        const v = dist[o + r]!;
-        sums[r * k + ci]! += euclid ? Math.sqrt(v) : v;
-      }
+      if (euclid) for (let r = 0; r < nb; r++) sums[r * k + ci]! += Math.sqrt(dist[o + r]!);
+      else for (let r = 0; r < nb; r++) sums[r * k + ci]! += dist[o + r]!;
     }
     for (let r = 0; r < nb; r++) {
       const i = start + r, own = codes[i]!, size = counts[own]!;
