@@ -1,0 +1,85 @@
+/**
+ * The estimators the CLI can run (`--algo`), each with its option spec (which yields its flags),
+ * fit, predict and, for mini-batch k-means, partialFit. The CLI treats results as plain data
+ * and reads only the common fields below.
+ */
+import type { Matrix } from '../core/matrix.js';
+import type { OptionSpec } from '../core/options.js';
+import type { Progress } from '../core/control.js';
+import * as kmeans from '../centroid/kmeans.js';
+import * as minibatch from '../centroid/minibatch.js';
+import * as spherical from '../centroid/spherical.js';
+
+/** Fields the CLI reads from any fit result (all plain data). */
+export interface FitResultLike {
+  readonly kind: string;
+  readonly labels: Int32Array;
+  readonly k: number;
+  readonly options: object;
+  readonly inertia?: number;
+  readonly nIter?: number;
+  readonly converged?: boolean;
+  readonly warnings?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+/** Options passed to an estimator: spec values plus run control. */
+export type EstimatorOptions = Record<string, unknown> & { onProgress?: (p: Progress) => void };
+
+/** One `--algo` choice. */
+export interface CliAlgorithm {
+  /** The `--algo` value. */
+  readonly name: string;
+  /** Human name for --help and tables. */
+  readonly title: string;
+  /** `kind` values of results (and states) this algorithm's predict accepts. */
+  readonly kinds: readonly string[];
+  readonly spec: OptionSpec;
+  fit(x: Matrix, options: EstimatorOptions): FitResultLike;
+  predict(model: unknown, x: Matrix): Int32Array;
+  /** Streaming step over one chunk (mini-batch k-means): returns the new state. */
+  partialFit?(state: unknown, x: Matrix, options: EstimatorOptions): { kind: string };
+}
+
+type AnyFit = (x: Matrix, o: never) => unknown;
+type AnyPredict = (m: never, x: Matrix) => Int32Array;
+
+function entry(name: string, title: string, kinds: string[], spec: OptionSpec, fit: AnyFit, predict: AnyPredict,
+  partialFit?: (s: never, x: Matrix, o: never) => unknown): CliAlgorithm {
+  return {
+    name, title, kinds, spec,
+    fit: (x, o) => fit(x, o as never) as FitResultLike,
+    predict: (m, x) => predict(m as never, x),
+    ...(partialFit ? { partialFit: (s: unknown, x: Matrix, o: EstimatorOptions) => partialFit(s as never, x, o as never) as { kind: string } } : {}),
+  };
+}
+
+/** Every algorithm of `clusterkit fit --algo`, the default first. */
+export const ALGORITHMS: readonly CliAlgorithm[] = [
+  entry('kmeans', 'k-means', ['kmeans'], kmeans.KMEANS_SPEC, kmeans.fit, kmeans.predict),
+  entry('minibatch-kmeans', 'mini-batch k-means', ['minibatch-kmeans', 'minibatch-kmeans-state'], minibatch.MINIBATCH_SPEC,
+    minibatch.fit, minibatch.predict, minibatch.partialFit),
+  entry('spherical-kmeans', 'spherical k-means (cosine)', ['spherical-kmeans'], spherical.SPHERICAL_SPEC, spherical.fit, spherical.predict),
+];
+
+/** The algorithm named `name` (an `--algo` value), or undefined. */
+export function algorithmByName(name: string): CliAlgorithm | undefined {
+  return ALGORITHMS.find((a) => a.name === name);
+}
+
+/** The algorithm whose results have `kind` (for predict), or undefined. */
+export function algorithmByKind(kind: string): CliAlgorithm | undefined {
+  return ALGORITHMS.find((a) => a.kinds.includes(kind));
+}
+
+/**
+ * Text values a 'custom' `init` entry accepts besides given centroids, read from the entry's
+ * `expected` text (e.g. "'k-means++', 'random' or [k × d] centroids" → k-means++, random).
+ */
+export function initMethods(spec: OptionSpec): string[] {
+  const e = spec.init;
+  if (!e) return [];
+  if (e.type === 'enum') return [...e.values];
+  if (e.type !== 'custom') return [];
+  return [...e.expected.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+}
