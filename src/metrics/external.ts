@@ -1,4 +1,4 @@
-import { badOption } from '../core/errors.js';
+import { ClusterkitError, badOption } from '../core/errors.js';
 import { pairConfusionFrom, sparseContingency, type SparseContingency } from './contingency.js';
 import { linearSumAssignment } from './hungarian.js';
 import { logFactorials } from './special.js';
@@ -12,7 +12,7 @@ import { logFactorials } from './special.js';
  * V-measure, FMI and the Rand index are 1.0 and mutual information is 0.
  * Bad input throws ClusterkitError: DIM_MISMATCH (lengths differ), EMPTY_DATA (n = 0),
  * BAD_DATA (a label that is not a 32-bit integer), BAD_OPTION (an unknown `average`).
- * Costs are O(n log n) plus the table size, except AMI (expected MI: about R·C·40·√(aᵢbⱼ/n) terms) and
+ * Costs are O(n log n) plus the table size, except AMI (expected MI: at most O(n^1.5) terms) and
  * accuracy (Hungarian: O(r²·c) for r × c clusters).
  */
 
@@ -21,6 +21,8 @@ export type AverageMethod = 'arithmetic' | 'geometric' | 'min' | 'max';
 const AVERAGES: readonly AverageMethod[] = ['arithmetic', 'geometric', 'min', 'max'];
 
 const EPS = 2.220446049250313e-16; // float64 machine epsilon, numpy's finfo(float64).eps
+/** Largest dense table the Hungarian accuracy builds (2^26 float64 cells = 512 MB). */
+const MAX_ASSIGNMENT_CELLS = 1 << 26;
 
 type Labels = ArrayLike<number>;
 
@@ -75,31 +77,41 @@ export function mutualInfoFrom(s: SparseContingency): number {
   return mi > 0 ? mi : 0;
 }
 
+/** Distinct values of `sizes` (ascending) with their multiplicities. */
+function groupSizes(sizes: Float64Array): { value: Float64Array; count: Float64Array } {
+  const sorted = sizes.slice().sort();
+  const value: number[] = [], count: number[] = [];
+  for (let q = 0; q < sorted.length; q++) {
+    if (q > 0 && sorted[q] === sorted[q - 1]) count[count.length - 1]!++;
+    else { value.push(sorted[q]!); count.push(1); }
+  }
+  return { value: Float64Array.from(value), count: Float64Array.from(count) };
+}
+
 /**
  * Expected mutual information (nats) of two random labellings with the margins of `s`
- * (hypergeometric model of Vinh, Epps & Bailey 2010), summed as scikit-learn's
- * `expected_mutual_information` (ascending nᵢⱼ, log-factorials from `logGamma`), except that the
- * tail terms whose probability underflows to exactly 0 are skipped (they add exactly 0): cost
- * O(Σᵢⱼ spread of nᵢⱼ) ≈ O(R·C·√(max aᵢbⱼ/N)) instead of O(Σᵢⱼ min(aᵢ, bⱼ)).
+ * (hypergeometric model of Vinh, Epps & Bailey 2010), with the terms of scikit-learn's
+ * `expected_mutual_information` (log-factorials from `logGamma`). Two shortcuts that change
+ * only rounding: clusters of equal size share one inner sum (weighted by their count), and the
+ * tail terms whose probability underflows to exactly 0 are skipped. Cost about
+ * (#distinct class sizes) × (#distinct cluster sizes) × 40·√(aᵢbⱼ/N) terms; at most O(n^1.5).
  */
 export function expectedMutualInfoFrom(s: SparseContingency): number {
-  const a = s.rowSums, b = s.colSums, R = a.length, C = b.length, N = s.n;
+  const R = s.rowSums.length, C = s.colSums.length, N = s.n;
   if (R === 1 || C === 1) return 0;
-  let maxAB = 0;
-  for (let i = 0; i < R; i++) maxAB = Math.max(maxAB, a[i]!);
-  for (let j = 0; j < C; j++) maxAB = Math.max(maxAB, b[j]!);
+  const A = groupSizes(s.rowSums), B = groupSizes(s.colSums);
+  const maxAB = Math.max(A.value[A.value.length - 1]!, B.value[B.value.length - 1]!);
   const lf = logFactorials(N); // lf[k] = ln k! = gammaln(k + 1)
   const logN = Math.log(N);
-  const logA = a.map(Math.log), logB = b.map(Math.log);
   const logNnij = new Float64Array(maxAB + 1);
   for (let k = 1; k <= maxAB; k++) logNnij[k] = logN + Math.log(k);
   const glnN = lf[N]!;
   let emi = 0;
-  for (let i = 0; i < R; i++) {
-    const ai = a[i]!;
+  for (let i = 0; i < A.value.length; i++) {
+    const ai = A.value[i]!, logAi = Math.log(ai);
     const gi = lf[ai]! + lf[N - ai]!;
-    for (let j = 0; j < C; j++) {
-      const bj = b[j]!;
+    for (let j = 0; j < B.value.length; j++) {
+      const bj = B.value[j]!, logBj = Math.log(bj);
       const gij = gi + lf[bj]! + lf[N - bj]! - glnN;
       let lo = Math.max(1, ai + bj - N), hi = Math.min(ai, bj);
       if (lo > hi) continue;
@@ -107,18 +119,18 @@ export function expectedMutualInfoFrom(s: SparseContingency): number {
       // where exp underflows to exactly 0 form the two tails: skip them (they add exactly 0).
       const gln = (x: number): number => gij - lf[x]! - lf[ai - x]! - lf[bj - x]! - lf[N - ai - bj + x]!;
       const mode = Math.min(hi, Math.max(lo, Math.floor(((ai + 1) * (bj + 1)) / (N + 2))));
-      if (Math.exp(gln(mode)) > 0) {
-        let t = mode;
-        while (t > lo && Math.exp(gln(t - 1)) > 0) t--;
-        lo = t;
-        t = mode;
-        while (t < hi && Math.exp(gln(t + 1)) > 0) t++;
-        hi = t;
-      }
+      let t = mode;
+      while (t > lo && Math.exp(gln(t - 1)) > 0) t--;
+      lo = t;
+      t = mode;
+      while (t < hi && Math.exp(gln(t + 1)) > 0) t++;
+      hi = t;
+      let inner = 0;
       for (let nij = lo; nij <= hi; nij++) {
-        const term2 = logNnij[nij]! - logA[i]! - logB[j]!;
-        emi += (nij / N) * term2 * Math.exp(gln(nij));
+        const term2 = logNnij[nij]! - logAi - logBj;
+        inner += (nij / N) * term2 * Math.exp(gln(nij));
       }
+      emi += A.count[i]! * B.count[j]! * inner;
     }
   }
   return emi;
@@ -203,8 +215,12 @@ export interface AccuracyResult {
 }
 
 /** Hungarian-matched accuracy from a sparse table. */
-export function accuracyFrom(s: SparseContingency): AccuracyResult {
+export function accuracyFrom(s: SparseContingency, where = 'accuracy'): AccuracyResult {
   const r = s.rowLabels.length, c = s.colLabels.length;
+  if (r * c > MAX_ASSIGNMENT_CELLS) {
+    throw new ClusterkitError('BAD_DATA',
+      `${where}: the classes × clusters table for the Hungarian matching must have at most 2^26 cells. Got ${r} × ${c}.`);
+  }
   const dense = new Float64Array(r * c);
   for (let q = 0; q < s.cellCount.length; q++) dense[s.cellRow[q]! * c + s.cellCol[q]!] = s.cellCount[q]!;
   const asg = linearSumAssignment(dense, r, c, { maximize: true });
@@ -314,10 +330,11 @@ export function purity(truth: Labels, pred: Labels): number {
  * (Hungarian algorithm on the contingency table, maximised), Σ matched C[i][j] / n. With
  * unequal numbers of classes and clusters, min of the two pairs are matched and items of
  * unmatched ones count as errors. Symmetric in value. Among tied optimal matchings the one
- * returned may differ from scipy's. Cost O(r²·c) for r × c (r ≤ c) classes × clusters.
+ * returned may differ from scipy's. Cost O(r²·c) for r × c (r ≤ c) classes × clusters; throws
+ * BAD_DATA when r·c > 2^26 (the dense table would exceed 512 MB).
  */
 export function accuracy(truth: Labels, pred: Labels): AccuracyResult {
-  return accuracyFrom(sparseContingency(truth, pred, 'accuracy'));
+  return accuracyFrom(sparseContingency(truth, pred, 'accuracy'), 'accuracy');
 }
 
 /**
@@ -371,6 +388,7 @@ export interface ExternalScores {
 /**
  * All external scores of `pred` against `truth` from one contingency table: the values of
  * the single-metric functions (AMI and NMI with `average = 'arithmetic'`, V-measure with β = 1).
+ * Throws as the single functions (BAD_DATA from `accuracy` beyond 2^26 classes × clusters).
  */
 export function externalScores(truth: Labels, pred: Labels): ExternalScores {
   const s = sparseContingency(truth, pred, 'externalScores');
@@ -385,7 +403,7 @@ export function externalScores(truth: Labels, pred: Labels): ExternalScores {
     v_measure: hc.vMeasure,
     fmi: fowlkesMallowsFrom(s),
     purity: purityFrom(s),
-    accuracy: accuracyFrom(s).accuracy,
+    accuracy: accuracyFrom(s, 'externalScores').accuracy,
     f1: pr.f1,
     precision: pr.precision,
     recall: pr.recall,

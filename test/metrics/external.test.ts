@@ -268,3 +268,12 @@ test('adjustedMutualInfo and normalizedMutualInfo refuse an unknown average with
   throwsCode(() => normalizedMutualInfo([0, 1], [0, 1], 'median' as AverageMethod), 'BAD_OPTION', /Got "median"\./);
   throwsCode(() => vMeasure([0, 1], [0, 1], 0), 'BAD_OPTION', /^vMeasure: option 'beta' must be .*Got 0\.$/);
 });
+
+test('accuracy refuses a classes × clusters table above 2^26 cells with BAD_DATA', () => {
+  const n = 10000, a = new Int32Array(n), b = new Int32Array(n);
+  for (let i = 0; i < n; i++) { a[i] = i; b[i] = -i; }
+  throwsCode(() => accuracy(a, b), 'BAD_DATA',
+    /^accuracy: the classes × clusters table for the Hungarian matching must have at most 2\^26 cells\. Got 10000 × 10000\.$/);
+  throwsCode(() => externalScores(a, b), 'BAD_DATA', /^externalScores: the classes × clusters table/);
+  assert.equal(adjustedRandIndex(a, b), 1); // the other metrics need no dense table
+});
