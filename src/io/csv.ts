@@ -396,7 +396,8 @@ export async function readCsv(path: string, opts: ReadOptions = {}): Promise<Tab
 export async function readCsvHeader(path: string, opts: ReadOptions = {}): Promise<{ names: string[]; header: boolean }> {
   const o = checkReadOptions('readCsvHeader', opts);
   await fileSize(path, 'readCsvHeader');
-  const p = new CsvParser(path, o);
+  // parse no cell as data: only the first row matters
+  const p = new CsvParser(path, { ...o, columns: [], labelColumn: undefined, weightsColumn: undefined });
   for await (const b of fileBlocks(path, 'readCsvHeader', 1 << 16)) {
     p.push(b);
     if (p.plan) break;

@@ -195,7 +195,7 @@ function decideMode(v: unknown, o: ReadOptions, file: string, lineNo: number): {
     const r = o[p];
     if (r !== undefined && typeof r !== 'string') throw new ClusterkitError('BAD_OPTION', `${where}: option '${p}' must be a field name for object lines. Got ${show(r)}.`, p);
   }
-  if (names.length > 0 && o.field === undefined) {
+  if (o.columns && idx.length === 0 && o.field === undefined) {
     return { mode: { kind: 'fields', names }, d: names.length, columnNames: names.slice() };
   }
   const field = o.field ?? VECTOR_FIELDS.find((f) => Array.isArray(obj[f]));

@@ -50,6 +50,9 @@ export function parseNpyHeader(b: Uint8Array, file: string): NpyHeader {
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(text)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  if (/['"]descr['"]\s*:\s*\[/.test(text)) {
+    badFile(file, `.npy dtype must be a plain float, integer or bool type. Got a structured dtype (${text.slice(text.indexOf('['), text.indexOf(']') + 1).slice(0, 80)}).`);
+  }
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     badFile(file, `.npy header must be a dict with 'descr' (a plain dtype), 'fortran_order' and 'shape'. Got ${show(text.trim().slice(0, 120))}.`);
   }

@@ -165,7 +165,15 @@ export async function readParquet(path: string, opts: ReadOptions = {}): Promise
 
   const cols = [...new Set([...(listCol >= 0 ? [listCol] : picked), ...(labelCol >= 0 ? [labelCol] : []), ...(weightCol >= 0 ? [weightCol] : [])])].map((j) => names[j]!);
   try {
-    await parquetRead({ file: buffer, metadata, columns: cols, onChunk });
+    // hyparquet calls onChunk from detached promise callbacks: an error thrown there would be
+    // an unhandled rejection, so keep the first one and throw it once the read settles
+    let failure: unknown = null;
+    const guarded = (c: ColumnData): void => {
+      if (failure !== null) return;
+      try { onChunk(c); } catch (e) { failure = e; }
+    };
+    await parquetRead({ file: buffer, metadata, columns: cols, onChunk: guarded });
+    if (failure !== null) throw failure;
   } catch (e) {
     if (e instanceof ClusterkitError) throw e;
     throw new ClusterkitError('BAD_FILE', `${file}: Parquet data must be readable (uncompressed or Snappy). Got ${(e as Error).message}.`);
