@@ -99,6 +99,15 @@ export function parseDecimal(b: Buffer, start: number, end: number): number {
   return neg ? -v : v;
 }
 
+/** True when bytes [s, e) are all blanks (space, tab, CR). */
+function blank(b: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c !== SPACE && c !== TAB && c !== CR) return false;
+  }
+  return true;
+}
+
 /** What became of the file's columns once the first row was seen. */
 interface Plan {
   ncol: number;
@@ -124,6 +133,9 @@ class CsvParser {
   private readonly file: string;
   private fb = Buffer.allocUnsafe(256); // current field's bytes (unquoted)
   private fl = 0;
+  private cur: Buffer = this.fb; // the field being ended lies at cur[cs, ce)
+  private cs = 0;
+  private ce = 0;
   private inQuotes = false;
   private afterQuote = false;
   private quoted = false;
@@ -134,11 +146,11 @@ class CsvParser {
   private first: { bytes: Buffer; quoted: boolean }[] = [];
   private bom = true;
 
-  constructor(path: string, private readonly opts: ReadOptions) {
+  constructor(path: string, private readonly opts: ReadOptions, collectLabels = true) {
     this.delim = delimiterFor(path, opts);
     this.file = baseName(path);
     this.weights = opts.weightsColumn !== undefined ? new FloatBuffer(1024) : null;
-    this.labels = opts.labelColumn !== undefined ? new LabelCollector() : null;
+    this.labels = opts.labelColumn !== undefined && collectLabels ? new LabelCollector() : null;
   }
 
   /** Remove the first r complete rows from `out` and `weights` (keeping a row in progress). */
@@ -166,8 +178,30 @@ class CsvParser {
     }
     const delim = this.delim, ws = delim < 0;
     let fb = this.fb, fl = this.fl, inQuotes = this.inQuotes, afterQuote = this.afterQuote;
-    for (; i < n; i++) {
-      const c = buf[i]!;
+    while (i < n) {
+      if (fl === 0 && !inQuotes && !afterQuote && !this.quoted) {
+        // fast path: an unquoted field that ends inside this block is parsed in place
+        let j = i, t = 0;
+        while (j < n) {
+          t = buf[j]!;
+          if (t === delim || t === LF || t === QUOTE || (ws && (t === SPACE || t === TAB))) break;
+          j++;
+        }
+        if (j < n && t !== QUOTE) {
+          if (t === LF) {
+            if ((j > i && !blank(buf, i, j)) || (this.col > 0 && !ws)) this.fieldAt(buf, i, j);
+            if (this.col > 0) this.endRow();
+            this.line++;
+            this.rowLine = this.line;
+            this.col = 0;
+            fb = this.fb;
+          } else if (!ws || j > i) this.fieldAt(buf, i, j);
+          i = j + 1;
+          continue;
+        }
+        // a quote, or the block ends mid-field: go byte by byte
+      }
+      const c = buf[i++]!;
       if (inQuotes) {
         if (c === QUOTE) { inQuotes = false; afterQuote = true; continue; }
         if (c === LF) this.line++;
@@ -175,16 +209,16 @@ class CsvParser {
         afterQuote = false;
         if (c === LF) {
           this.fl = fl;
-          if (fl > 0 || this.quoted || (this.col > 0 && !ws)) this.endField();
+          if (fl > 0 || this.quoted || (this.col > 0 && !ws)) this.bufferedField();
           if (this.col > 0) this.endRow();
           this.line++;
           this.rowLine = this.line;
           this.col = 0;
           fl = 0;
-          fb = this.fb; // makePlan may have replaced the field buffer
+          fb = this.fb;
         } else if (!ws || fl > 0 || this.quoted) {
           this.fl = fl;
-          this.endField();
+          this.bufferedField();
           fl = 0;
         }
         continue;
@@ -208,12 +242,28 @@ class CsvParser {
     this.afterQuote = afterQuote;
   }
 
+  /** End an unquoted field lying at src[s, e). */
+  private fieldAt(src: Buffer, s: number, e: number): void {
+    this.cur = src;
+    this.cs = s;
+    this.ce = e;
+    this.endField();
+  }
+
+  /** End the field gathered byte by byte in `fb`. */
+  private bufferedField(): void {
+    this.cur = this.fb;
+    this.cs = 0;
+    this.ce = this.fl;
+    this.endField();
+  }
+
   /** Flush the last record; throws for an unterminated quote or an empty file. */
   end(): void {
     if (this.inQuotes) {
       throw new ClusterkitError('BAD_DATA', `${this.file} line ${this.rowLine}: quoted field must end with a closing quote ("). Got the end of the file.`);
     }
-    if (this.fl > 0 || this.quoted || (this.col > 0 && this.delim >= 0)) this.endField();
+    if (this.fl > 0 || this.quoted || (this.col > 0 && this.delim >= 0)) this.bufferedField();
     if (this.col > 0) this.endRow();
     if (this.plan === null) throw new ClusterkitError('EMPTY_DATA', `${this.file}: file must hold at least 1 row. Got an empty file.`);
     if (this.rows === 0) throw new ClusterkitError('EMPTY_DATA', `${this.file}: file must hold at least 1 data row. Got only a header.`);
@@ -223,7 +273,7 @@ class CsvParser {
     const j = this.col++;
     const plan = this.plan;
     if (plan === null) {
-      this.first.push({ bytes: Buffer.from(this.fb.subarray(0, this.fl)), quoted: this.quoted });
+      this.first.push({ bytes: Buffer.from(this.cur.subarray(this.cs, this.ce)), quoted: this.quoted });
     } else if (j < plan.ncol) {
       if (j === 0) {
         this.out.reserve(plan.d);
@@ -231,10 +281,10 @@ class CsvParser {
       }
       const s = plan.slot[j]!;
       if (s >= 0) this.out.data[this.rowBase + s] = this.number(j);
-      if (j === plan.labelCol) {
+      if (j === plan.labelCol && this.labels) {
         const text = this.text();
         if (text === '') throw new ClusterkitError('BAD_DATA', `${this.where(j)}: label must not be empty. Got an empty cell.`);
-        this.labels!.push(text);
+        this.labels.push(text);
       }
       if (j === plan.weightCol) this.weights!.push(this.number(j));
     }
@@ -258,7 +308,7 @@ class CsvParser {
 
   /** The current field's text (UTF-8; unquoted fields trimmed). */
   private text(): string {
-    const s = this.fb.toString('utf8', 0, this.fl);
+    const s = this.cur.toString('utf8', this.cs, this.ce);
     return this.quoted ? s : s.trim();
   }
 
@@ -270,7 +320,7 @@ class CsvParser {
 
   /** The current field as a finite float32, or BAD_DATA naming the cell. */
   private number(j: number): number {
-    const v = parseDecimal(this.fb, 0, this.fl);
+    const v = parseDecimal(this.cur, this.cs, this.ce);
     if (v - v === 0 && Math.abs(v) <= F32_MAX) return v;
     const text = this.text();
     if (text === '') throw new ClusterkitError('BAD_DATA', `${this.where(j)}: cell must be a number. Got an empty cell.`);
@@ -315,11 +365,8 @@ class CsvParser {
       // replay the first record as data
       this.col = 0;
       for (const f of first) {
-        if (f.bytes.length > this.fb.length) this.fb = Buffer.allocUnsafe(f.bytes.length * 2);
-        f.bytes.copy(this.fb);
-        this.fl = f.bytes.length;
         this.quoted = f.quoted;
-        this.endField();
+        this.fieldAt(f.bytes, 0, f.bytes.length);
       }
       this.endRow();
     }
@@ -416,7 +463,7 @@ export async function* readCsvChunks(path: string, opts: CsvChunkOptions = {}): 
   const o = checkReadOptions('readCsvChunks', opts, CHUNK_SPEC) as CsvChunkOptions;
   const chunkRows = o.chunkRows!;
   await fileSize(path, 'readCsvChunks');
-  const p = new CsvParser(path, o);
+  const p = new CsvParser(path, o, false);
   let rowStart = 0, taken = 0; // rows already yielded; rows of p.out already removed
   const drain = function* (all: boolean): Generator<CsvChunk> {
     const plan = p.plan;

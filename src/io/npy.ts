@@ -13,7 +13,6 @@ import { writeFileAtomic } from './write.js';
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-const F32_MAX = 3.4028234663852886e38;
 const BLOCK = 1 << 20;
 
 /** Parsed .npy header. */

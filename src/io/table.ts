@@ -122,8 +122,8 @@ export class LabelCollector {
       this.ids = next;
     }
     if (this.names === null) {
-      if (/^[+-]?\d{1,10}$/.test(text)) {
-        const v = Number(text);
+      if (/^[+-]?\d{1,10}(\.0*)?$/.test(text)) {
+        const v = Number(text); // integral decimals such as "2.0" (pandas writes int labels so) count as integers
         if (v >= -2147483648 && v <= 2147483647) {
           this.ids[this.length++] = v;
           return;

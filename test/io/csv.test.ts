@@ -83,8 +83,8 @@ test('readCsv(path, {labelColumn}) maps text labels to ids in order of first app
   assert.deepEqual(t.labelNames, ['setosa', 'virginica', 'versicolor']);
 });
 
-test('readCsv(path, {labelColumn}) keeps integer labels as they are, noise -1 included', async () => {
-  const t = await readCsv(file('intlab.csv', 'x,label\n1,7\n2,-1\n3,7\n4,0\n'), { labelColumn: 'label' });
+test('readCsv(path, {labelColumn}) keeps integer labels as they are, noise -1 and "2.0" forms included', async () => {
+  const t = await readCsv(file('intlab.csv', 'x,label\n1,7\n2,-1.0\n3,7\n4,0\n'), { labelColumn: 'label' });
   assert.deepEqual(t.labels, Int32Array.from([7, -1, 7, 0]));
   assert.equal(t.labelNames, undefined);
 });
