@@ -132,7 +132,7 @@ export function kmeansSection(input: SectionInput): SectionOutput {
     { key: 'davies_bouldin', label: 'Davies–Bouldin', value: db, hint: 'lower is better', overview: false },
     { key: 'calinski_harabasz', label: 'Calinski–Harabasz', value: ch, hint: 'higher is better', overview: false },
     { key: 'inertia', label: 'Inertia', value: result.inertia, digits: 6, hint: 'Σ squared distance to the own centre' },
-    { key: 'iterations', label: 'Iterations', value: result.nIter, digits: 6, hint: `of the best of ${result.options.nInit} restarts${result.converged ? '' : ' (not converged)'}` },
+    { key: 'iterations', label: 'Iterations', value: result.nIter, digits: 6, overview: false, hint: `of the best of ${result.options.nInit} restarts${result.converged ? '' : ' (not converged)'}` },
     { key: 'seconds', label: 'Seconds', value: seconds, digits: 3, hint: 'wall time of the fit (all restarts)' },
   );
 

@@ -101,18 +101,19 @@ section.dataset{margin-top:36px;padding-top:8px;border-top:1px solid var(--line)
 .grid.wide{grid-template-columns:minmax(0,1.6fr) minmax(300px,1fr)}
 @media (max-width:900px){.grid.wide,.grid{grid-template-columns:1fr}}
 .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 16px 12px;min-width:0}
-.card svg{display:block;max-width:100%;height:auto}
+.card svg{display:block;width:100%;height:auto}
+.card.full{grid-column:1/-1}
 .card p.note{margin:6px 0 0;color:var(--muted);font-size:12.5px}
 table{border-collapse:collapse;width:100%;font-size:14px;font-variant-numeric:tabular-nums}
 th,td{padding:6px 10px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
-thead th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em;border-bottom:1px solid var(--line)}
+thead th{font-size:11.5px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.02em;border-bottom:1px solid var(--line)}
 table.metrics td{white-space:normal;vertical-align:top}
 table.metrics td.value{font-weight:600;white-space:nowrap}
 span.hint{display:block;color:var(--muted);font-size:12px;line-height:1.35;margin-top:1px}
 .scroll{overflow-x:auto}
 table.overview td:first-child a{color:var(--accent);text-decoration:none;font-weight:600}
-table.contingency td{min-width:44px}
+table.contingency td,table.contingency th{min-width:38px;padding:5px 8px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:0}
 .warn{background:#fff8e6;border:1px solid #f0d58c;border-radius:8px;padding:8px 12px;margin-top:12px;font-size:13.5px}
 footer{margin-top:40px;color:var(--muted);font-size:12.5px}
@@ -168,7 +169,7 @@ function contingency(s: ReportSection, colors: readonly string[]): string {
     }).join('');
     return `<tr><td>${sw}${c < 0 ? 'noise' : `Cluster ${c}`}</td>${cells}<td>${total}</td></tr>`;
   }).join('');
-  return `<div class="card"><h3>Clusters against true classes</h3><table class="contingency"><thead>${head}</thead><tbody>${body}</tbody></table><p class="note">Rows: found clusters; columns: the true classes (counts). Shading: share of the cluster's rows.</p></div>`;
+  return `<div class="card${classes.length > 4 ? ' full' : ''}"><h3>Clusters against true classes</h3><div class="scroll"><table class="contingency"><thead>${head}</thead><tbody>${body}</tbody></table></div><p class="note">Rows: found clusters; columns: the true classes (counts). Shading: share of the cluster's rows.</p></div>`;
 }
 
 function paramsText(s: ReportSection): string {
@@ -187,7 +188,7 @@ function section(s: ReportSection, id: string): string {
   if (s.description) out.push(`<p class="meta">${esc(s.description)}</p>`);
   out.push('<div class="grid wide">');
   out.push(`<div class="card"><h3>Clusters in the first two principal components</h3>${scatterSvg(s.points2d, s.labels, {
-    legend: true, xLabel: xl, yLabel: yl, centers: s.centers2d, colors, width: 660, height: 460,
+    legend: true, xLabel: xl, yLabel: yl, centers: s.centers2d, colors, width: 660, height: 600,
     tooltip: s.truth ? (i, c) => `row ${i} · cluster ${c} · class ${s.truthNames?.[s.truth![i]!] ?? s.truth![i]}` : undefined,
   })}<p class="note">One dot per row, coloured by cluster; diamonds mark the cluster centres.</p></div>`);
   out.push(metricsTable(s));
