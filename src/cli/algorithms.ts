@@ -9,6 +9,8 @@ import type { Progress } from '../core/control.js';
 import * as kmeans from '../centroid/kmeans.js';
 import * as minibatch from '../centroid/minibatch.js';
 import * as spherical from '../centroid/spherical.js';
+import * as bisecting from '../centroid/bisecting.js';
+import * as kmedoids from '../centroid/kmedoids.js';
 
 /** Fields the CLI reads from any fit result (all plain data). */
 export interface FitResultLike {
@@ -35,6 +37,8 @@ export interface CliAlgorithm {
   /** `kind` values of results (and states) this algorithm's predict accepts. */
   readonly kinds: readonly string[];
   readonly spec: OptionSpec;
+  /** What `--init FILE` holds: start centroids [k × d], k row indices (medoids), or nothing (no file). */
+  readonly initFile: 'centroids' | 'indices' | null;
   fit(x: Matrix, options: EstimatorOptions): FitResultLike;
   predict(model: unknown, x: Matrix): Int32Array;
   /** Streaming step over one chunk (mini-batch k-means): returns the new state. */
@@ -46,8 +50,10 @@ type AnyPredict = (m: never, x: Matrix) => Int32Array;
 
 function entry(name: string, title: string, kinds: string[], spec: OptionSpec, fit: AnyFit, predict: AnyPredict,
   partialFit?: (s: never, x: Matrix, o: never) => unknown): CliAlgorithm {
+  const init = spec.init;
+  const initFile = init?.type !== 'custom' ? null : /indices/.test(init.expected) ? 'indices' : 'centroids';
   return {
-    name, title, kinds, spec,
+    name, title, kinds, spec, initFile,
     fit: (x, o) => fit(x, o as never) as FitResultLike,
     predict: (m, x) => predict(m as never, x),
     ...(partialFit ? { partialFit: (s: unknown, x: Matrix, o: EstimatorOptions) => partialFit(s as never, x, o as never) as { kind: string } } : {}),
@@ -60,6 +66,8 @@ export const ALGORITHMS: readonly CliAlgorithm[] = [
   entry('minibatch-kmeans', 'mini-batch k-means', ['minibatch-kmeans', 'minibatch-kmeans-state'], minibatch.MINIBATCH_SPEC,
     minibatch.fit, minibatch.predict, minibatch.partialFit),
   entry('spherical-kmeans', 'spherical k-means (cosine)', ['spherical-kmeans'], spherical.SPHERICAL_SPEC, spherical.fit, spherical.predict),
+  entry('bisecting-kmeans', 'bisecting k-means', ['bisecting-kmeans'], bisecting.BISECTING_SPEC, bisecting.fit, bisecting.predict),
+  entry('kmedoids', 'k-medoids (PAM)', ['kmedoids'], kmedoids.KMEDOIDS_SPEC, kmedoids.fit, kmedoids.predict),
 ];
 
 /** The algorithm named `name` (an `--algo` value), or undefined. */

@@ -44,12 +44,14 @@ const HIDDEN = ['sampleWeight'];
 
 /** Flags of one algorithm, from its spec. */
 export function algorithmFlags(a: CliAlgorithm): Flag[] {
-  const methods = initMethods(a.spec);
-  return flagsFromSpec(a.spec, HIDDEN, {
-    init: { valueName: 'METHOD|FILE', doc: `seeding: ${methods.join(', ')}, or a FILE (.csv/.npy) of k × d start centroids (in the input's units; scaled like the data)` },
-    k: { valueName: 'K' },
-    seed: { valueName: 'N' },
-  }).filter((f) => f.entry.type !== 'custom' || f.name === 'init');
+  const methods = initMethods(a.spec).join(', ');
+  const init = a.initFile === 'centroids'
+    ? { valueName: 'METHOD|FILE', doc: `seeding: ${methods}, or a FILE (.csv/.npy) of k × d start centroids (in the input's units; scaled like the data)` }
+    : a.initFile === 'indices'
+      ? { valueName: 'METHOD|FILE', doc: `initial medoids: ${methods}, or a FILE of k 0-based row indices (one per line)` }
+      : {};
+  return flagsFromSpec(a.spec, HIDDEN, { init, k: { valueName: 'K' }, seed: { valueName: 'N' } })
+    .filter((f) => f.entry.type !== 'custom' || (f.name === 'init' && a.initFile !== null));
 }
 
 function helpText(): string {
@@ -102,6 +104,8 @@ export interface FitSummary {
   out: string | null;
   model: string | null;
   warnings: string[];
+  /** k-medoids: total deviation Σ d(row, its medoid) in the metric's units. */
+  loss?: number;
 }
 
 function sizesOf(labels: Int32Array, k: number): number[] {
@@ -149,11 +153,19 @@ export const fitCommand: Command = {
   },
 };
 
+/** `--init FILE`: read start centroids (scaled like the data) or medoid row indices. */
 async function readInit(opts: EstimatorOptions, algo: CliAlgorithm, header: boolean | 'auto', scaler: Scaler | null): Promise<void> {
   const v = opts.init;
-  if (typeof v !== 'string' || initMethods(algo.spec).includes(v)) return;
+  if (typeof v !== 'string' || initMethods(algo.spec).includes(v) || algo.initFile === null) return;
   const t = await readTable(v, { header });
-  opts.init = applyScaler(scaler, t.matrix);
+  if (algo.initFile === 'centroids') {
+    opts.init = applyScaler(scaler, t.matrix);
+    return;
+  }
+  const idx = Array.from(t.matrix.data);
+  const bad = idx.findIndex((i) => !Number.isInteger(i) || i < 0);
+  if (bad >= 0) throw usage('fit', `flag '--init' file '${v}' must hold 0-based row indices. Got ${idx[bad]} at value ${bad + 1}.`, 'init');
+  opts.init = idx;
 }
 
 function fitWithFlags(algo: CliAlgorithm, aFlags: Flag[], x: Matrix, opts: EstimatorOptions): FitResultLike {
@@ -197,6 +209,7 @@ async function fitInMemory(input: string, algo: CliAlgorithm, aFlags: Flag[], op
     model: (io.model as string | undefined) ?? null,
     warnings: [...(result.warnings ?? [])],
   };
+  if (typeof result.loss === 'number') s.loss = result.loss;
   if (table.labels) {
     const e = externalScores(table.labels, result.labels);
     s.ari = e.ari;
@@ -298,6 +311,7 @@ function readable(s: FitSummary): string {
     ['algorithm', `${s.algorithm} (${Object.entries(s.params).filter(([k]) => k !== 'k').map(([k, v]) => `${k} ${String(v)}`).join(', ')})`],
     ['clusters', `${s.k} (sizes ${s.sizes.join(', ')})`],
     ['inertia', fmt(s.inertia, 6)],
+    ...(s.loss !== undefined ? [['loss', `${fmt(s.loss, 6)} (total deviation)`] as [string, string]] : []),
     ['iterations', s.iterations === null ? '-' : `${s.iterations}${s.converged === false ? ' (not converged: raise --max-iter)' : ''}`],
     ['seconds', fmt(s.seconds, 3)],
   ];

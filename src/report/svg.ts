@@ -30,13 +30,14 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const step = niceStep((hi - lo) / Math.max(1, count));
   const start = Math.ceil(lo / step - 1e-9), end = Math.floor(hi / step + 1e-9);
   const out: number[] = [];
-  for (let i = start; i <= end; i++) out.push(i * step);
+  for (let i = start; i <= end; i++) out.push(Number((i * step).toPrecision(12)) + 0); // no 0.30000000000000004, no −0
   return out;
 }
 
+/** The 1, 2, 5 × 10^e step nearest to `raw` on a log scale (cut-offs √2, √10, √50, as d3's ticks). */
 function niceStep(raw: number): number {
   const e = Math.floor(Math.log10(raw)), base = 10 ** e, f = raw / base;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * base;
+  return (f >= Math.sqrt(50) ? 10 : f >= Math.sqrt(10) ? 5 : f >= Math.SQRT2 ? 2 : 1) * base;
 }
 
 /** Tick label for `v` on an axis whose ticks are `step` apart: 1.5k / 2.5M for large values. */
@@ -288,14 +289,15 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
   }
   const yt = niceTicks(y0, y1, 5);
   const legend = series.length > 1;
-  const f = frame(width, height, { l: 58, r: 16, t: (options.title ? 30 : 14) + (legend ? 16 : 0), b: 46 },
+  const markRoom = options.markX !== undefined && options.markLabel ? 14 : 0;
+  const f = frame(width, height, { l: 58, r: 16, t: (options.title ? 30 : 14) + (legend ? 16 : 0) + markRoom, b: 46 },
     [x0, x1], [Math.min(y0, yt[0]!), Math.max(y1, yt[yt.length - 1]!)], xt, yt);
   const parts: string[] = [open(width, height, options.title ?? 'Line chart', 'line')];
   parts.push(axes(f, { title: options.title, xLabel: options.xLabel, yLabel: options.yLabel, width, xGrid: false }));
   if (options.markX !== undefined) {
     const X = px(f.sx(options.markX));
     parts.push(`<g class="mark"><line x1="${X}" x2="${X}" y1="${px(f.top)}" y2="${px(f.bottom)}" stroke="${MUTED}" stroke-dasharray="4 3"/>`);
-    if (options.markLabel) parts.push(`<text x="${px(f.sx(options.markX) + 4)}" y="${px(f.top + 11)}" font-size="11" fill="${MUTED}">${esc(options.markLabel)}</text>`);
+    if (options.markLabel) parts.push(`<text x="${X}" y="${px(f.top - 5)}" text-anchor="middle" font-size="11" fill="${MUTED}">${esc(options.markLabel)}</text>`);
     parts.push('</g>');
   }
   series.forEach((s, si) => {

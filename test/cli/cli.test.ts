@@ -172,14 +172,30 @@ test('clusterkit fit --algo minibatch-kmeans --stream labels every row and its m
   assert.deepEqual(readLabelCsv(tmp('stream_pred.csv')), labels);
 });
 
-test('clusterkit fit --algo spherical-kmeans and minibatch-kmeans run in memory', async () => {
-  for (const algo of ['spherical-kmeans', 'minibatch-kmeans']) {
-    const r = await cli('fit', IRIS, '--algo', algo, '--k', '3', '--json');
+test('clusterkit fit --algo X runs every other algorithm, and predict reproduces its labels', async () => {
+  await Promise.all(['minibatch-kmeans', 'spherical-kmeans', 'bisecting-kmeans', 'kmedoids'].map(async (algo) => {
+    const r = await cli('fit', IRIS, '--algo', algo, '--k', '3', '--json', '--out', `${algo}.csv`, '--model', `${algo}.json`);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.equal(s.algorithm, algo);
     assert.equal(s.sizes.reduce((a: number, b: number) => a + b, 0), 150);
-  }
+    const p = await cli('predict', IRIS, '--model', `${algo}.json`, '--out', `${algo}_pred.csv`);
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual(readLabelCsv(tmp(`${algo}_pred.csv`)), readLabelCsv(tmp(`${algo}.csv`)), algo);
+  }));
+});
+
+test('clusterkit fit --algo kmedoids --init FILE takes medoid row indices; --bisecting-strategy is passed on', async () => {
+  writeFileSync(tmp('medoids.txt'), '0\n60\n120\n');
+  const r = await cli('fit', IRIS, '--algo', 'kmedoids', '--k', '3', '--init', 'medoids.txt', '--method', 'alternating', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.params.init, 'given');
+  assert.equal(s.params.method, 'alternating');
+  assert.ok(s.loss > 0);
+  const b = JSON.parse((await cli('fit', IRIS, '--algo', 'bisecting-kmeans', '--k', '4', '--bisecting-strategy', 'largest_cluster', '--json')).stdout);
+  assert.equal(b.params.bisectingStrategy, 'largest_cluster');
+  assert.equal(b.k, 4);
 });
 
 test('clusterkit eval --json equals the library metrics, with --truth-column and --data', async () => {
