@@ -18,10 +18,11 @@
  * or given row indices.
  *
  * Distances: from data with metric 'euclidean', 'sqeuclidean', 'manhattan' or 'cosine', or a
- * precomputed n × n matrix (`precomputed: true`). From data, distances are computed in row blocks
- * through the kernel layer; the n × n float32 matrix (n²·4 bytes: 400 MB at n = 10 000, 1.6 GB at
- * 20 000) is built when n ≤ `maxMatrixN`, else every distance row is recomputed when needed
- * (FasterPAM: O(n²·d) per pass instead of O(n²), memory O(k·n)). Both give the same distances.
+ * precomputed n × n matrix (`precomputed: true`). From data, distances are computed one row against
+ * all rows at a time through the kernel layer (O(n·d) each); the n × n float32 matrix (n²·4 bytes:
+ * 400 MB at n = 10 000, 1.6 GB at 20 000) is built when n ≤ `maxMatrixN`, else every distance row
+ * is recomputed when needed (FasterPAM: O(n²·d) per pass instead of O(n²), BUILD O(k·n²·d): prefer
+ * init 'k-means++' there; memory O(k·n)). Both give bit-identical distances and results.
  *
  * The final labels and TD are recomputed against the medoids as `predict` does (ties → lowest
  * medoid slot), so `predict(model, X)` equals the fit labels.
