@@ -233,7 +233,7 @@ export function rowNorms2(x: Float32Array, n: number, d: number, out: Float32Arr
 }
 
 /** Exact squared distance between row i of x and row j of c (both [· × d]); float64 sum of squared differences. */
-export function sqDistRow(x: Float32Array, i: number, c: Float32Array | Float64Array, j: number, d: number): number {
+export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32Array | Float64Array, j: number, d: number): number {
   let s = 0;
   const a = i * d, b = j * d;
   for (let t = 0; t < d; t++) { const v = x[a + t]! - c[b + t]!; s += v * v; }
