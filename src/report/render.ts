@@ -165,7 +165,7 @@ function contingency(s: ReportSection, colors: readonly string[]): string {
     const sw = `<span class="swatch" style="background:${c < 0 ? NOISE_COLOR : colors[c] ?? NOISE_COLOR}"></span>`;
     const cells = row.map((v) => {
       const a = total > 0 ? v / total : 0;
-      return `<td style="background:rgba(0,114,178,${(a * 0.55).toFixed(3)})${a > 0.6 ? ';color:#fff' : ''}">${v}</td>`;
+      return `<td style="background:rgba(0,114,178,${(a * 0.45).toFixed(3)})">${v}</td>`;
     }).join('');
     return `<tr><td>${sw}${c < 0 ? 'noise' : `Cluster ${c}`}</td>${cells}<td>${total}</td></tr>`;
   }).join('');
