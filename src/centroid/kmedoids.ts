@@ -32,7 +32,7 @@ import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '..
 import { resolveOptions, checkIntRange, type OptionSpec } from '../core/options.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { checkAbort, type RunControl } from '../core/control.js';
-import { sqDistBlock, cosineBlock } from '../kernels/index.js';
+import { sqDistBlock, cosineBlock, l1Block } from '../kernels/index.js';
 import { randomRows } from './init.js';
 
 export type KMedoidsMetric = 'euclidean' | 'sqeuclidean' | 'manhattan' | 'cosine';
@@ -135,19 +135,11 @@ const SYM_TOL = 1e-5;
  * Distances from every row of x [n × d] to one row r [d] in a metric: out [n]. The kernel is called
  * with r as its single "centroid", so the squared distance is Σₜ(xₜ − rₜ)² summed directly in
  * float64 (no expansion) and d(i, j) = d(j, i) bit for bit; the matrix, the recomputed rows and
- * predict all use this one routine, so they agree exactly. Manhattan has no kernel yet: its loop
- * is the one distance loop outside src/kernels (to move there as an L1 kernel).
+ * predict all use this one routine, so they agree exactly.
  */
 function distToRow(metric: KMedoidsMetric, x: Float32Array, n: number, d: number, r: Float32Array, out: Float32Array): void {
   if (metric === 'cosine') { cosineBlock(x, n, r, 1, d, out); return; }
-  if (metric === 'manhattan') {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) s += Math.abs(x[i * d + t]! - r[t]!);
-      out[i] = s;
-    }
-    return;
-  }
+  if (metric === 'manhattan') { l1Block(x, n, r, 1, d, out); return; }
   sqDistBlock(x, n, r, 1, d, out);
   if (metric === 'euclidean') for (let i = 0; i < n; i++) out[i] = Math.sqrt(out[i]!);
 }

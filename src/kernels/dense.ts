@@ -297,3 +297,20 @@ export function updateClosest(x: Float32Array, n: number, d: number, c: Float32A
     for (let r = 0; r < b; r++) if (blk[r]! < closest[s + r]!) closest[s + r] = blk[r]!;
   }
 }
+
+/**
+ * Manhattan (L1) distances Σₜ|aᵢₜ − bⱼₜ| between every row of a [na × d] and of b [nb × d]:
+ * out [na × nb], float64 sums. Cost O(na·nb·d).
+ */
+export function l1Block(a: Float32Array, na: number, b: Float32Array, nb: number, d: number,
+  out: Float32Array | Float64Array): void {
+  for (let i = 0; i < na; i++) {
+    const ai = i * d;
+    for (let j = 0; j < nb; j++) {
+      const bj = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) { const v = a[ai + t]! - b[bj + t]!; s += v < 0 ? -v : v; }
+      out[i * nb + j] = s;
+    }
+  }
+}

@@ -1,4 +1,4 @@
 export {
   assignNearest, sqDistBlock, innerBlock, cosineBlock, rowNorms2, sqDistRow, centroidSums,
-  candidatePotentials, updateClosest,
+  candidatePotentials, updateClosest, l1Block,
 } from './dense.js';
