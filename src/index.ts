@@ -26,3 +26,4 @@ export * as metrics from './metrics/index.js';
 export * as preprocessing from './preprocessing/index.js';
 export * as datasets from './datasets/index.js';
 export * as report from './report/index.js';
+export { ALGORITHMS as ESTIMATORS, algorithmByName as estimatorByName, algorithmByKind as estimatorByKind, type CliAlgorithm as EstimatorEntry } from './estimators.js';

@@ -11,7 +11,7 @@ import { extension } from '../io/files.js';
 import { readTable } from '../io/read.js';
 import { readLabels, writeLabels } from '../io/write.js';
 import { saveModel } from '../io/model.js';
-import { ALGORITHMS, algorithmByName, initMethods, type CliAlgorithm, type EstimatorOptions, type FitResultLike } from './algorithms.js';
+import { ALGORITHMS, algorithmByName, initMethods, type CliAlgorithm, type EstimatorOptions, type FitResultLike } from '../estimators.js';
 import { convert, flagsFromSpec, formatFlagHelp, parseFlags, usage, withFlagName, withReaderFlags, type Flag } from './args.js';
 import {
   HEADER_ENTRY, OUTPUT_SPEC, applyScaler, fitScaler, headerOption, jsonLine, parseColumn, parseColumnList,

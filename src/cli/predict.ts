@@ -7,7 +7,7 @@ import type { OptionSpec } from '../core/options.js';
 import { loadModel, type ModelResult } from '../io/model.js';
 import { readTable } from '../io/read.js';
 import { writeLabels } from '../io/write.js';
-import { ALGORITHMS, algorithmByKind } from './algorithms.js';
+import { ALGORITHMS, algorithmByKind } from '../estimators.js';
 import { flagsFromSpec, formatFlagHelp, parseFlags, usage } from './args.js';
 import { HEADER_ENTRY, OUTPUT_SPEC, applyScaler, headerOption, jsonLine, scaleName, type Command, type Ctx, type Scaler } from './common.js';
 import { fmt, keyValues } from './format.js';

@@ -1,16 +1,16 @@
 /**
- * The estimators the CLI can run (`--algo`), each with its option spec (which yields its flags),
+ * The registry of estimators: what the CLI can run (`--algo`) and the common tests cover, each with its option spec (which yields its flags),
  * fit, predict and, for mini-batch k-means, partialFit. The CLI treats results as plain data
  * and reads only the common fields below.
  */
-import type { Matrix } from '../core/matrix.js';
-import type { OptionSpec } from '../core/options.js';
-import type { Progress } from '../core/control.js';
-import * as kmeans from '../centroid/kmeans.js';
-import * as minibatch from '../centroid/minibatch.js';
-import * as spherical from '../centroid/spherical.js';
-import * as bisecting from '../centroid/bisecting.js';
-import * as kmedoids from '../centroid/kmedoids.js';
+import type { Matrix, MatrixLike } from './core/matrix.js';
+import type { OptionSpec } from './core/options.js';
+import type { Progress } from './core/control.js';
+import * as kmeans from './centroid/kmeans.js';
+import * as minibatch from './centroid/minibatch.js';
+import * as spherical from './centroid/spherical.js';
+import * as bisecting from './centroid/bisecting.js';
+import * as kmedoids from './centroid/kmedoids.js';
 
 /** Fields the CLI reads from any fit result (all plain data). */
 export interface FitResultLike {
@@ -39,14 +39,14 @@ export interface CliAlgorithm {
   readonly spec: OptionSpec;
   /** What `--init FILE` holds: start centroids [k × d], k row indices (medoids), or nothing (no file). */
   readonly initFile: 'centroids' | 'indices' | null;
-  fit(x: Matrix, options: EstimatorOptions): FitResultLike;
-  predict(model: unknown, x: Matrix): Int32Array;
+  fit(x: MatrixLike, options: EstimatorOptions): FitResultLike;
+  predict(model: unknown, x: MatrixLike): Int32Array;
   /** Streaming step over one chunk (mini-batch k-means): returns the new state. */
   partialFit?(state: unknown, x: Matrix, options: EstimatorOptions): { kind: string };
 }
 
-type AnyFit = (x: Matrix, o: never) => unknown;
-type AnyPredict = (m: never, x: Matrix) => Int32Array;
+type AnyFit = (x: MatrixLike, o: never) => unknown;
+type AnyPredict = (m: never, x: MatrixLike) => Int32Array;
 
 function entry(name: string, title: string, kinds: string[], spec: OptionSpec, fit: AnyFit, predict: AnyPredict,
   partialFit?: (s: never, x: Matrix, o: never) => unknown): CliAlgorithm {

@@ -1,0 +1,67 @@
+// One common suite over every registered estimator (scikit-learn's check_estimator idea):
+// same result from number[][] and Float32Array input, predict(fit) = labels, JSON round trip
+// keeps predictions, same seed = same bytes, unknown and out-of-range options refused, wrong
+// dimension refused at predict time, NaN refused naming row and column.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ESTIMATORS } from '../../src/index.js';
+import { toJSON, fromJSON } from '../../src/core/json.js';
+import { toArrays } from '../../src/core/matrix.js';
+import { ClusterkitError } from '../../src/core/errors.js';
+import type { OptionEntry } from '../../src/core/options.js';
+import { bundled } from '../helpers/data.js';
+
+const { x } = bundled('iris');
+const base = { k: 3, seed: 0 };
+const isCode = (code: string, re?: RegExp) => (e: unknown): boolean =>
+  e instanceof ClusterkitError && e.code === code && (!re || re.test(e.message));
+
+/** A value outside the entry's domain, or undefined when none can be made. */
+function badValue(e: OptionEntry): unknown {
+  switch (e.type) {
+    case 'int': return e.min !== undefined ? e.min - 1 : 1.5;
+    case 'float': return e.min !== undefined ? e.min - 1 : Number.NaN;
+    case 'bool': return 'yes';
+    case 'enum': return '__nope__';
+    case 'string': return 42;
+    case 'custom': return Symbol('bad');
+  }
+}
+
+for (const est of ESTIMATORS) {
+  test(`${est.name}: fit on number[][] and on a Matrix gives the same bytes, and predict(fit) equals the labels`, () => {
+    const a = est.fit(x, base), b = est.fit(toArrays(x), base);
+    assert.deepEqual(a.labels, b.labels);
+    assert.deepEqual(est.predict(a, x), a.labels);
+    assert.equal(new Set(a.labels).size, 3);
+  });
+
+  test(`${est.name}: the same seed gives the same result, and a JSON round trip keeps predictions`, () => {
+    const a = est.fit(x, base), b = est.fit(x, base);
+    // everything but wall-clock timings must be identical
+    const noTimes = (r: unknown): string => JSON.stringify(JSON.parse(toJSON(r)), (k, v: unknown) => (/seconds$/i.test(k) ? undefined : v));
+    assert.equal(noTimes(a), noTimes(b));
+    const back = fromJSON(toJSON(a));
+    assert.deepEqual(est.predict(back, x), a.labels);
+  });
+
+  test(`${est.name}: an unknown option is refused naming it`, () => {
+    assert.throws(() => est.fit(x, { ...base, colour: 'red' }), isCode('UNKNOWN_OPTION', /unknown option 'colour'/));
+  });
+
+  for (const [name, entry] of Object.entries(est.spec)) {
+    const bad = badValue(entry);
+    if (bad === undefined || name === 'k') continue;
+    test(`${est.name}: option '${name}' refuses ${String(bad)} with a BAD_OPTION naming it`, () => {
+      assert.throws(() => est.fit(x, { ...base, [name]: bad }), (e: unknown) =>
+        e instanceof ClusterkitError && (e.code === 'BAD_OPTION' || e.code === 'DIM_MISMATCH') && e.message.includes(`'${name}'`));
+    });
+  }
+
+  test(`${est.name}: k > n, NaN data and a wrong dimension at predict time are refused`, () => {
+    assert.throws(() => est.fit([[1, 2], [3, 4]], { ...base, k: 3 }), isCode('BAD_OPTION', /'k'/));
+    assert.throws(() => est.fit([[1, 2], [3, NaN], [5, 6]], { ...base, k: 2 }), isCode('BAD_DATA', /row 1, column 1/));
+    const m = est.fit(x, base);
+    assert.throws(() => est.predict(m, [[1, 2, 3]]), isCode('DIM_MISMATCH'));
+  });
+}
