@@ -144,6 +144,8 @@ function median(a: number[]): number {
 
 interface Fig {
   medianS: number;
+  minS: number;
+  maxS: number;
   nSamples: number;
   iters: number | null;
   perIterS: number | null;
@@ -164,7 +166,8 @@ function figures(r: Row): Fig | null {
   const iters = typeof itersRaw === 'number' ? itersRaw : null;
   const inertia = typeof last.result.inertia_f64 === 'number' ? last.result.inertia_f64 : null;
   return {
-    medianS, nSamples: r.samples.length, iters, perIterS: iters ? medianS / iters : null,
+    medianS, minS: Math.min(...r.samples.map((s) => s.median_s)), maxS: Math.max(...r.samples.map((s) => s.median_s)),
+    nSamples: r.samples.length, iters, perIterS: iters ? medianS / iters : null,
     extraMb: Math.max(...r.samples.map((s) => (s.peak_rss_mb - s.base_rss_mb) * MIB)),
     peakMb: Math.max(...r.samples.map((s) => s.peak_rss_mb * MIB)),
     inertia, load1: r.samples.map((s) => s.load1), version: last.version, threads: last.threads,
@@ -173,9 +176,11 @@ function figures(r: Row): Fig | null {
 
 const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const fmtS = (v: number | null): string => (v === null ? '–' : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-const ratio = (peer: number, ours: number): string => {
+/** "3.11× faster (peer / ours = 3.11)" from the peer's and clusterkit's times (same unit). */
+const ratio = (peer: number, ours: number, peerName: string): string => {
   const x = peer / ours;
-  return x >= 1 ? `${x.toFixed(2)}× faster` : `${(1 / x).toFixed(2)}× slower`;
+  const r = `${peerName} / ours = ${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}`;
+  return x >= 1 ? `clusterkit ${x.toFixed(2)}× faster (${r})` : `clusterkit ${(1 / x).toFixed(2)}× slower (${r})`;
 };
 
 function log(s: string): void { process.stderr.write(`${s}\n`); }
@@ -193,10 +198,10 @@ function main(): void {
   log(`anchors: ${ANCHORS || '(not found)'}; PEERS_DIR=${PEERS_DIR}; python ${PY}`);
 
   const all = systems(f);
-  const rows = new Map<string, Row>(all.map((s) => [s.id, { sys: s, samples: [], skipped: cli.skip.has(s.id) ? 'skipped by --skip' : null, failed: null }]));
-  // Per round: peer, ours, peer, ours, … ; ours-lloyd and ours-hamerly run twice a round (one after each of two peers).
-  const order = ['sklearn-1t', 'ours-lloyd', 'faiss-1t', 'ours-hamerly', 'sklearn-2t', 'ours-lloyd', 'ml-kmeans', 'ours-hamerly',
-    'sklearn-kpp', 'ours-kpp'];
+  const rows = new Map<string, Row>(all.map((s) => [s.id, { sys: s, samples: [], skipped: cli.skip.has(s.id) ? 'left out by --skip' : null, failed: null }]));
+  // Per round: peer, ours, peer, ours, … ; the cheap ours-hamerly runs twice a round, the rest once.
+  const order = ['sklearn-1t', 'ours-lloyd', 'faiss-1t', 'ours-hamerly', 'sklearn-2t', 'ours-hamerly', 'ml-kmeans', 'ours-kpp',
+    'sklearn-kpp'];
   for (let round = 1; round <= cli.repeats; round++) {
     log(`round ${round}/${cli.repeats}`);
     for (const id of order) {
@@ -235,19 +240,26 @@ function report(cli: Cli, f: BenchFiles, rows: Map<string, Row>, info: RunInfo):
     `std ${BLOBS.clusterStd}, seed ${BLOBS.seed}). Every k-means row starts from the same ${f.k} centroids ` +
     `(\`${basename(f.init)}\`, chosen once by clusterkit k-means++ seed ${BLOBS.initSeed}), max ${MAX_ITER} iterations, tol 0. ` +
     `Each system runs in its own process per sample; rounds interleave peer, clusterkit, peer, clusterkit; ` +
-    `${cli.repeats} round(s), clusterkit k-means twice per round; times are medians over the samples.`, '');
+    `${cli.repeats} round(s) (clusterkit hamerly twice per round); times are medians over the samples.`, '');
+  const loads = [...rows.values()].flatMap((r) => r.samples.map((s) => s.load1));
+  const maxLoad = Math.max(info.load0, ...loads);
+  if (maxLoad > 1.5) {
+    L.push(`> **Busy machine:** load1 reached ${maxLoad.toFixed(2)} on ${cpus().length} cores during this run (other processes ` +
+      'competed for the CPU). Absolute times are inflated and noisier; interleaving spreads the slowdown over both sides, so the ' +
+      'ratios are the figures to read; the min–max column shows how much the samples scattered.', '');
+  }
 
   // ---- main table
   L.push('## Lloyd iterations from the same start', '');
-  L.push('| system | version | variant | threads | samples | iterations | median s | s / iteration | peak − base MB | × data | inertia_f64 | rel. diff vs ref | load1 |');
-  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  L.push('| system | version | variant | threads | samples | iterations | median s | min–max s | s / iteration | peak − base MB | × data | inertia_f64 | rel. diff vs ref | load1 |');
+  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const [id, r] of rows) {
     if (r.sys.group !== 'fit') continue;
     const g = fig.get(id);
     const name = r.sys.ours ? '**clusterkit**' : r.sys.label;
-    if (!g) { L.push(`| ${name} | – | ${r.sys.variant} | – | 0 | – | – | – | – | – | – | – | ${status(r)} |`); continue; }
+    if (!g) { L.push(`| ${name} | – | ${r.sys.variant} | – | 0 | – | – | – | – | – | – | – | – | ${status(r)} |`); continue; }
     const rel = g.inertia !== null && ref !== null ? Math.abs(g.inertia - ref) / ref : null;
-    L.push(`| ${name} | ${g.version} | ${r.sys.variant} | ${g.threads} | ${g.nSamples} | ${g.iters ?? '–'} | ${fmtS(g.medianS)} | ` +
+    L.push(`| ${name} | ${g.version} | ${r.sys.variant} | ${g.threads} | ${g.nSamples} | ${g.iters ?? '–'} | ${fmtS(g.medianS)} | ${fmtS(g.minS)}–${fmtS(g.maxS)} | ` +
       `${fmt(g.perIterS, 4)} | ${fmt(g.extraMb, 1)} | ${fmt(g.extraMb / info.dataMb, 2)} | ${g.inertia === null ? '–' : g.inertia.toFixed(2)} | ` +
       `${rel === null ? '–' : rel.toExponential(1)} | ${g.load1.map((v) => v.toFixed(2)).join(' ')} |`);
   }
@@ -266,23 +278,23 @@ function report(cli: Cli, f: BenchFiles, rows: Map<string, Row>, info: RunInfo):
     const r = rows.get(id)!, g = fig.get(id);
     const name = `${r.sys.label} (${r.sys.variant})`;
     if (!g || g.perIterS === null) { L.push(`| ${name} | ${status(r)} | |`); continue; }
-    const c = (o: Fig | null | undefined): string => (o?.perIterS ? `${r.sys.label} / ours = ${ratio(g.perIterS!, o.perIterS)}` : '–');
+    const c = (o: Fig | null | undefined): string => (o?.perIterS ? ratio(g.perIterS!, o.perIterS, r.sys.label) : '–');
     L.push(`| ${name} | ${c(ourL)} | ${c(ourH)} |`);
   }
-  L.push('', '"N× faster" means clusterkit takes 1/N of the peer\'s time per iteration; "slower" the reverse.', '');
+  L.push('', '"N× faster" means clusterkit takes 1/N of the peer\'s time per iteration; "N× slower" means N times the peer\'s time.', '');
 
   // ---- seeding
   L.push(`## k-means++ seeding (k = ${f.k}, 2 + ⌊ln k⌋ = ${2 + Math.floor(Math.log(f.k))} local trials, all ${f.n.toLocaleString('en-US')} rows)`, '');
-  L.push('| system | version | threads | samples | median s | peak − base MB | inertia_f64 of the seeds | load1 |', '|---|---|---:|---:|---:|---:|---:|---|');
+  L.push('| system | version | threads | samples | median s | min–max s | peak − base MB | inertia_f64 of the seeds | load1 |', '|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const id of ['sklearn-kpp', 'ours-kpp']) {
     const r = rows.get(id)!, g = fig.get(id);
     const name = r.sys.ours ? '**clusterkit** kmeansPlusPlus' : r.sys.label;
-    if (!g) { L.push(`| ${name} | – | – | 0 | – | – | – | ${status(r)} |`); continue; }
-    L.push(`| ${name} | ${g.version} | ${g.threads} | ${g.nSamples} | ${fmtS(g.medianS)} | ${fmt(g.extraMb, 1)} | ` +
+    if (!g) { L.push(`| ${name} | – | – | 0 | – | – | – | – | ${status(r)} |`); continue; }
+    L.push(`| ${name} | ${g.version} | ${g.threads} | ${g.nSamples} | ${fmtS(g.medianS)} | ${fmtS(g.minS)}–${fmtS(g.maxS)} | ${fmt(g.extraMb, 1)} | ` +
       `${g.inertia === null ? '–' : g.inertia.toFixed(0)} | ${g.load1.map((v) => v.toFixed(2)).join(' ')} |`);
   }
   const sk = fig.get('sklearn-kpp'), ok = fig.get('ours-kpp');
-  if (sk && ok) L.push('', `Seeding: scikit-learn / ours = ${ratio(sk.medianS, ok.medianS)}. The random draws differ (numpy vs PCG32), ` +
+  if (sk && ok) L.push('', `Seeding: ${ratio(sk.medianS, ok.medianS, 'scikit-learn')}. The random draws differ (numpy vs PCG32), ` +
     'so the seeds\' inertia agrees only in size, not exactly.');
   L.push('');
 
