@@ -268,21 +268,15 @@ export function centroidSums(x: Float32Array, n: number, d: number, labels: Int3
 export function candidatePotentials(x: Float32Array, n: number, d: number, cand: Float32Array, m: number,
   closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array): void {
   pot.fill(0, 0, m);
-  const B = 2048;
-  const blk = new Float64Array(B * m);
+  const B = 4096;
+  const blk = new Float64Array(Math.min(B, n) * m);
   for (let s = 0; s < n; s += B) {
     const b = Math.min(B, n - s);
-    // distances from candidates to this block: [m × b]
-    sqDistBlock(cand, m, x.subarray(s * d, (s + b) * d), b, d, blk);
-    for (let j = 0; j < m; j++) {
-      let acc = 0;
-      const o = j * b;
-      for (let r = 0; r < b; r++) {
-        const cl = closest[s + r]!, v = blk[o + r]!;
-        const w = weights ? weights[s + r]! : 1;
-        acc += w * (v < cl ? v : cl);
-      }
-      pot[j]! += acc;
+    // rows of this block against the m candidates (packed once per call as the "centre" panel): [b × m]
+    sqDistBlock(x.subarray(s * d, (s + b) * d), b, cand, m, d, blk);
+    for (let r = 0; r < b; r++) {
+      const cl = closest[s + r]!, w = weights ? weights[s + r]! : 1, o = r * m;
+      for (let j = 0; j < m; j++) { const v = blk[o + j]!; pot[j]! += w * (v < cl ? v : cl); }
     }
   }
 }
@@ -293,7 +287,7 @@ export function updateClosest(x: Float32Array, n: number, d: number, c: Float32A
   const blk = new Float64Array(Math.min(B, n));
   for (let s = 0; s < n; s += B) {
     const b = Math.min(B, n - s);
-    sqDistBlock(c, 1, x.subarray(s * d, (s + b) * d), b, d, blk);
+    sqDistBlock(x.subarray(s * d, (s + b) * d), b, c, 1, d, blk);
     for (let r = 0; r < b; r++) if (blk[r]! < closest[s + r]!) closest[s + r] = blk[r]!;
   }
 }
