@@ -66,8 +66,10 @@ async function* lines(path: string, where: string): AsyncGenerator<string> {
  */
 export async function readJsonl(path: string, opts: ReadOptions = {}): Promise<Table> {
   const o = checkReadOptions('readJsonl', opts);
-  if (o.header !== undefined || o.delimiter !== undefined) {
-    const p = o.header !== undefined ? 'header' : 'delimiter';
+  // header 'auto' (the default everywhere) means "detect", which is a no-op here
+  const header = o.header === 'auto' ? undefined : o.header;
+  if (header !== undefined || o.delimiter !== undefined) {
+    const p = header !== undefined ? 'header' : 'delimiter';
     throw new ClusterkitError('BAD_OPTION', `readJsonl: option '${p}' must be left out for JSONL files (it applies to CSV). Got ${show(o[p])}.`, p);
   }
   await fileSize(path, 'readJsonl');

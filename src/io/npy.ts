@@ -113,7 +113,7 @@ function f16(h: number): number {
 export async function readNpy(path: string, opts: ReadOptions = {}): Promise<Table> {
   const o = checkReadOptions('readNpy', opts);
   for (const p of ['header', 'delimiter', 'field'] as const) {
-    if (o[p] !== undefined) throw new ClusterkitError('BAD_OPTION', `readNpy: option '${p}' must be left out for .npy files. Got ${show(o[p])}.`, p);
+    if (o[p] !== undefined && !(p === 'header' && o[p] === 'auto')) throw new ClusterkitError('BAD_OPTION', `readNpy: option '${p}' must be left out for .npy files. Got ${show(o[p])}.`, p);
   }
   for (const p of ['columns', 'labelColumn', 'weightsColumn'] as const) {
     const v = o[p];

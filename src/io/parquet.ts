@@ -57,7 +57,7 @@ function describe(v: unknown): string {
 export async function readParquet(path: string, opts: ReadOptions = {}): Promise<Table> {
   const o = checkReadOptions('readParquet', opts);
   for (const p of ['header', 'delimiter'] as const) {
-    if (o[p] !== undefined) throw new ClusterkitError('BAD_OPTION', `readParquet: option '${p}' must be left out for Parquet files (it applies to CSV). Got ${show(o[p])}.`, p);
+    if (o[p] !== undefined && !(p === 'header' && o[p] === 'auto')) throw new ClusterkitError('BAD_OPTION', `readParquet: option '${p}' must be left out for Parquet files (it applies to CSV). Got ${show(o[p])}.`, p);
   }
   await fileSize(path, 'readParquet');
   const file = baseName(path), where = `readParquet(${file})`;
