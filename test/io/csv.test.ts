@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv, readCsvChunks, readCsvHeader, parseDecimal } from '../../src/io/csv.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ck-csv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,15 +18,6 @@ const file = (name: string, text: string | Buffer): string => {
 };
 const f32 = (a: number[]): Float32Array => Float32Array.from(a);
 
-/** Assert that `fn` rejects with a ClusterkitError of `code` whose message contains every part. */
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('readCsv(path) reads a headerless CSV into a row-major float32 matrix named x0…', async () => {
   const t = await readCsv(file('a.csv', '1,2,3\n4.5,-6,7e2\n'));

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJsonl } from '../../src/io/jsonl.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ck-jsonl-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,14 +17,6 @@ const file = (name: string, text: string): string => {
 };
 const f32 = (a: number[]): Float32Array => Float32Array.from(a);
 
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('readJsonl(path) reads one numeric array per line, skipping blank lines', async () => {
   const t = await readJsonl(file('a.jsonl', '[1, 2.5]\n\n[-3, 4e2]\r\n[5,6]'));

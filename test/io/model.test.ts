@@ -5,19 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveModel, loadModel, type ModelResult } from '../../src/io/model.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ck-model-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 const result = {
   kind: 'kmeans',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNpy, writeNpy, npyHeader, parseNpyHeader } from '../../src/io/npy.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const ROOT = ((): string => {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -22,14 +22,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const f32 = (a: number[]): Float32Array => Float32Array.from(a);
 const A = f32([1, 2.5, -3, 4, 5, 6]);
 
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('readNpy(path) reads NumPy float64, float16, big-endian float32 and format v2 files as float32 [n × d]', async () => {
   for (const name of ['f8_c.npy', 'f2.npy', 'f4_big_endian.npy', 'f4_v2.npy']) {

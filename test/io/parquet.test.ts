@@ -7,20 +7,12 @@ import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { readParquet } from '../../src/io/parquet.js';
 import { readTable } from '../../src/io/read.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ck-parquet-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const f32 = (a: number[]): Float32Array => Float32Array.from(a);
 
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 const scalar = join(dir, 'scalar.parquet');
 parquetWriteFile({

@@ -7,20 +7,12 @@ import { join } from 'node:path';
 import { readTable } from '../../src/io/read.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { writeCsv } from '../../src/io/write.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ck-read-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const f32 = (a: number[]): Float32Array => Float32Array.from(a);
 
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 /** A 5 × 3 float32 matrix with awkward values (non-terminating binary fractions, tiny, huge). */
 const M = { data: f32([0.1, -2.5, 3.3333333, 1e-7, 42, 0, 7.25, 1e20, -0.3, 5, 6, 7, 8.125, 9.9, -10]), rows: 5, cols: 3 };

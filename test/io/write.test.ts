@@ -6,20 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeLabels, writeCsv, readLabels, formatFloat32 } from '../../src/io/write.js';
 import { readCsv } from '../../src/io/csv.js';
-import { ClusterkitError } from '../../src/core/errors.js';
+import { rejects } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ck-write-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const tmpFiles = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
-async function rejects(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, `expected ClusterkitError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
-    return true;
-  });
-}
 
 test('writeFileAtomic(path, data) writes text, bytes and chunk sequences, leaving no temp file', async () => {
   const p = join(dir, 'a.txt');

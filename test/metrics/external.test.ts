@@ -9,8 +9,8 @@ import {
   homogeneity, mutualInfo, normalizedMutualInfo, pairConfusionMatrix, pairF1, pairPrecision, pairPrecisionRecallF1,
   pairRecall, purity, randIndex, vMeasure, type AverageMethod,
 } from '../../src/metrics/index.js';
-import { ClusterkitError } from '../../src/core/errors.js';
 import { lcgLabels, readFixture } from './_data.js';
+import { throwsCode } from '../helpers/errors.js';
 
 interface Case {
   name: string; n: number; labels_true: number[]; labels_pred: number[];
@@ -234,14 +234,6 @@ test('vMeasure weights completeness with beta as sklearn: (1+β)hc/(βh+c)', () 
 
 // ---------------------------------------------------------------- bad input
 
-function throwsCode(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, 'a ClusterkitError');
-    assert.equal(e.code, code);
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 test('adjustedRandIndex refuses labellings of different lengths with DIM_MISMATCH', () => {
   throwsCode(() => adjustedRandIndex([0, 1, 1], [0, 1]), 'DIM_MISMATCH',

@@ -16,10 +16,10 @@ import assert from 'node:assert/strict';
 import {
   calinskiHarabasz, daviesBouldin, inertia, silhouetteSamples, silhouetteScore, type SilhouetteMetric,
 } from '../../src/metrics/index.js';
-import { ClusterkitError } from '../../src/core/errors.js';
 import type { Matrix } from '../../src/core/matrix.js';
 import { createRng } from '../../src/core/rng.js';
 import { matrixOf, readCsv, readFixture } from './_data.js';
+import { throwsCode } from '../helpers/errors.js';
 
 type SetName = 'iris' | 'wine_standardised';
 type LabelSet = 'true_labels' | 'kmeans_labels';
@@ -237,14 +237,6 @@ test('silhouetteScore, daviesBouldin, calinskiHarabasz and inertia accept number
 
 // ---------------------------------------------------------------- bad input
 
-function throwsCode(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof ClusterkitError, 'a ClusterkitError');
-    assert.equal(e.code, code);
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 test('silhouetteScore refuses labels of the wrong length, non-integer labels and NaN data', () => {
   const X = matrixOf([[0], [1], [2], [3]]);
