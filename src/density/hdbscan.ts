@@ -28,6 +28,7 @@ import { ClusterkitError } from '../core/errors.js';
 import { type MatrixLike, toMatrix, checkData, checkCols } from '../core/matrix.js';
 import { resolveOptions, type OptionSpec } from '../core/options.js';
 import type { RunControl } from '../core/control.js';
+import { buildIndex } from '../neighbors/index.js';
 import { toDistance, type HdbscanMetric } from './hdbscan/distances.js';
 import { coreUnits, primMst, sortEdges, type MstEdges } from './hdbscan/mst.js';
 import { singleLinkage, condenseTree, stability, type SingleLinkageTree, type CondensedTree } from './hdbscan/condense.js';
@@ -173,7 +174,8 @@ export function fit(x: MatrixLike, options: HdbscanOptions = {}): HdbscanResult 
   const ctl: RunControl = { onProgress: o.onProgress, signal: o.signal };
 
   let t0 = performance.now();
-  const core = n > 1 ? coreUnits(o.metric, data, n, d, minSamples, ctl, WHERE) : { fit: new Float64Array(n), prediction: new Float64Array(n) };
+  const core = n > 1 ? coreUnits(o.metric, buildIndex(X, { metric: o.metric }, WHERE), minSamples, ctl, WHERE)
+    : { fit: new Float64Array(n), prediction: new Float64Array(n) };
   const coreSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();
   const mst = sortEdges(primMst(o.metric, data, n, d, core.fit, o.alpha, ctl, WHERE));

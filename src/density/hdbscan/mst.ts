@@ -6,7 +6,8 @@
  * Core distances are not scaled by α.
  */
 import { checkAbort, type RunControl } from '../../core/control.js';
-import { bruteKnn, toDistance, unitsBlock, type HdbscanMetric } from './distances.js';
+import { queryKnn, type NeighborIndex } from '../../neighbors/index.js';
+import { toDistance, unitsBlock, unitsRow, type HdbscanMetric } from './distances.js';
 
 /** Core distances of the fit and of the prediction data, in units (see distances.ts). */
 export interface CoreUnits {
@@ -18,17 +19,22 @@ export interface CoreUnits {
 
 /**
  * Core distances (units) of every row of x [n × d]: the (minSamples + 1)-th smallest distance of
- * a row to all n rows, itself included (so duplicates count as neighbours at 0). 1 ≤ minSamples ≤ n − 1.
+ * a row to all n rows, itself included (so duplicates count as neighbours at 0), from the
+ * neighbour layer's exact k-NN (KD-tree or blocked brute force); the kept neighbour's units are
+ * then recomputed by the same exact row formula the MST uses, so core and edge values tie
+ * exactly where they should. 1 ≤ minSamples ≤ n − 1.
  */
-export function coreUnits(metric: HdbscanMetric, x: Float32Array, n: number, d: number, minSamples: number,
+export function coreUnits(metric: HdbscanMetric, index: NeighborIndex, minSamples: number,
   ctl: RunControl, where: string): CoreUnits {
-  const k = minSamples + 1;
-  const { units } = bruteKnn(metric, x, n, x, n, d, k, (done) => {
-    checkAbort(ctl.signal, where);
-    ctl.onProgress?.({ stage: `${where}: core distances`, done, total: n });
-  });
+  checkAbort(ctl.signal, where);
+  const n = index.n, d = index.d, x = index.data.data, k = minSamples + 1;
+  const { indices } = queryKnn(index, null, k, { includeSelf: true }, where);
   const fit = new Float64Array(n), prediction = new Float64Array(n);
-  for (let i = 0; i < n; i++) { fit[i] = units[i * k + minSamples]!; prediction[i] = units[i * k + minSamples - 1]!; }
+  for (let i = 0; i < n; i++) {
+    fit[i] = unitsRow(metric, x, i, x, indices[i * k + minSamples]!, d);
+    prediction[i] = unitsRow(metric, x, i, x, indices[i * k + minSamples - 1]!, d);
+  }
+  ctl.onProgress?.({ stage: `${where}: core distances`, done: n, total: n });
   return { fit, prediction };
 }
 

@@ -6,7 +6,8 @@
 import type { CondensedTree } from './condense.js';
 import { indexTree, type TreeIndex } from './select.js';
 import { subtreeMaxLambda } from './scores.js';
-import { bruteKnn, toDistance, unitsBlock, unitsRow, type HdbscanMetric } from './distances.js';
+import { buildIndex, queryKnn } from '../../neighbors/index.js';
+import { toDistance, unitsBlock, unitsRow, type HdbscanMetric } from './distances.js';
 
 /** What prediction reads from a fitted model. */
 export interface PredictModel {
@@ -48,13 +49,12 @@ function prepare(m: PredictModel): Prepared {
   return { ix, labelOf, selMaxLambda };
 }
 
-/** Neighbours of the queries among the training rows: 2 × minSamples of them (at most n). */
+/** Neighbours of the queries among the training rows: 2 × minSamples of them (at most n), plain distances. */
 function neighbours(m: PredictModel, q: Float32Array, nq: number): { k: number; idx: Int32Array; dist: Float64Array } {
   const k = Math.min(2 * m.minSamples, m.n);
-  const { idx, units } = bruteKnn(m.metric, q, nq, m.data, m.n, m.d, k);
-  const dist = new Float64Array(units.length);
-  for (let i = 0; i < units.length; i++) dist[i] = toDistance(m.metric, units[i]!);
-  return { k, idx, dist };
+  const index = buildIndex({ data: m.data, rows: m.n, cols: m.d }, { metric: m.metric }, 'hdbscan');
+  const r = queryKnn(index, { data: q, rows: nq, cols: m.d }, k, {}, 'hdbscan');
+  return { k, idx: r.indices, dist: r.distances };
 }
 
 /**
