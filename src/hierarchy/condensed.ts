@@ -39,7 +39,7 @@ export function condensedN(m: number, where: string, param = 'precomputed'): num
   if (!(m >= 1) || condensedLength(n) !== m) {
     const lo = Math.floor((1 + Math.sqrt(1 + 8 * Math.max(m, 0))) / 2);
     throw new ClusterkitError('BAD_DATA',
-      `${where}: option '${param}' must have length n(n−1)/2 for some n ≥ 2 (1, 3, 6, 10, …, e.g. ${condensedLength(Math.max(lo, 2))} or ${condensedLength(Math.max(lo, 2) + 1)}). Got length ${m}.`, param);
+      `${where}: option '${param}' must have length n(n−1)/2 for some n ≥ 2 (1, 3, 6, 10, …; the nearest are ${condensedLength(Math.max(lo, 2))} and ${condensedLength(Math.max(lo, 2) + 1)}). Got length ${m}.`, param);
   }
   return n;
 }
