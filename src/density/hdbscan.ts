@@ -183,6 +183,64 @@ export function fit(x: MatrixLike, options: HdbscanOptions = {}): HdbscanResult 
 
   t0 = performance.now();
   const slt = singleLinkage(n, mst);
+  const tr = clusterSingleLinkage(slt, {
+    minClusterSize: o.minClusterSize, clusterSelectionEpsilon: o.clusterSelectionEpsilon,
+    clusterSelectionMethod: o.clusterSelectionMethod, allowSingleCluster: o.allowSingleCluster, maxClusterSize: o.maxClusterSize,
+  });
+  const relVal = relativeValidity(tr.labels, tr.k, mst);
+  const treeSeconds = (performance.now() - t0) / 1000;
+  if (tr.k === 0) warnings.push(`hdbscan: no cluster found; every point is noise (n = ${n}, minClusterSize = ${o.minClusterSize}).`);
+
+  const coreDistances = core.fit.map((u) => toDistance(o.metric, u));
+  return {
+    kind: 'hdbscan', version: 1, options: opts, n, d, k: tr.k, labels: tr.labels, probabilities: tr.probabilities,
+    outlierScores: tr.outlierScores, clusterPersistence: tr.clusterPersistence, selectedNodes: tr.selectedNodes,
+    exemplarRows: tr.exemplarRows, exemplarOffsets: tr.exemplarOffsets, coreDistances, minimumSpanningTree: mst,
+    singleLinkageTree: slt, condensedTree: tr.condensedTree, stability: tr.stability, relativeValidity: relVal,
+    predictionData: o.predictionData
+      ? { data: Float32Array.from(data), coreDistances: core.prediction.map((u) => toDistance(o.metric, u)) }
+      : null,
+    coreSeconds, mstSeconds, treeSeconds, warnings,
+  };
+}
+
+/** Options of the tree half (`clusterSingleLinkage`): the selection options of HDBSCAN. */
+export type TreeOptions = Pick<HdbscanOptions, 'minClusterSize' | 'clusterSelectionEpsilon' | 'clusterSelectionMethod' |
+  'allowSingleCluster' | 'maxClusterSize'>;
+
+/** What the tree half gives: the fields of HdbscanResult that depend only on the single-linkage tree. */
+export type TreeClustering = Pick<HdbscanResult, 'k' | 'labels' | 'probabilities' | 'outlierScores' | 'clusterPersistence' |
+  'selectedNodes' | 'exemplarRows' | 'exemplarOffsets' | 'condensedTree' | 'stability'>;
+
+const TREE_KEYS = ['minClusterSize', 'clusterSelectionEpsilon', 'clusterSelectionMethod', 'allowSingleCluster', 'maxClusterSize'] as const;
+
+/**
+ * The tree half of HDBSCAN on a given single-linkage tree (SciPy layout, [n − 1] rows ascending
+ * in distance; e.g. `model.singleLinkageTree`, or one from another implementation): condensed
+ * tree, stability, selection, labels, probabilities, GLOSH scores, persistence and exemplars, as
+ * `fit` computes them. Re-running it with another minClusterSize or selection method reuses an
+ * expensive MST. Cost O(n log n); the tree is not mutated.
+ */
+export function clusterSingleLinkage(slt: SingleLinkageTree, options: TreeOptions = {}): TreeClustering {
+  const where = `${WHERE}.clusterSingleLinkage`;
+  for (const key of Object.keys(options ?? {})) {
+    if (!(TREE_KEYS as readonly string[]).includes(key)) {
+      throw new ClusterkitError('UNKNOWN_OPTION', `${where}: unknown option '${key}'. Known options: ${TREE_KEYS.join(', ')}.`, key);
+    }
+  }
+  const given = options;
+  const m = slt.distance.length;
+  if (slt.left.length !== m || slt.right.length !== m || slt.size.length !== m) {
+    throw new ClusterkitError('DIM_MISMATCH', `${where}: single-linkage columns must have equal lengths (n − 1). Got left ${slt.left.length}, right ${slt.right.length}, distance ${m}, size ${slt.size.length}.`);
+  }
+  for (let i = 0; i < m; i++) {
+    const a = slt.left[i]!, b = slt.right[i]!, h = slt.distance[i]!;
+    if (!(a >= 0 && a < m + 1 + i && b >= 0 && b < m + 1 + i && a !== b && h >= 0 && Number.isFinite(h) && (i === 0 || h >= slt.distance[i - 1]!))) {
+      throw new ClusterkitError('BAD_DATA', `${where}: single-linkage row ${i} must merge two earlier nodes (< ${m + 1 + i}) at a finite distance ≥ the previous row's. Got (${a}, ${b}, ${h}).`);
+    }
+  }
+  const o = resolveOptions<Given>(where, HDBSCAN_SPEC, given);
+  const n = slt.distance.length + 1;
   const ct = condenseTree(slt, n, o.minClusterSize);
   const nc = ct.nClusters;
   const tree: CondensedTree = { parent: ct.parent, child: ct.child, lambdaVal: ct.lambdaVal, childSize: ct.childSize };
@@ -195,22 +253,10 @@ export function fit(x: MatrixLike, options: HdbscanOptions = {}): HdbscanResult 
   const clusterPersistence = persistence(tree, n, selected, stab, labels);
   const outlierScores = glosh(tree, ix);
   const ex = exemplars(tree, ix, selected);
-  const k = selected.length;
-  const relVal = relativeValidity(labels, k, mst);
-  const treeSeconds = (performance.now() - t0) / 1000;
-  if (k === 0) warnings.push(`hdbscan: no cluster found; every point is noise (n = ${n}, minClusterSize = ${o.minClusterSize}).`);
-
-  const coreDistances = core.fit.map((u) => toDistance(o.metric, u));
   return {
-    kind: 'hdbscan', version: 1, options: opts, n, d, k, labels, probabilities, outlierScores,
-    clusterPersistence: finite(clusterPersistence), selectedNodes: selected,
-    exemplarRows: ex.rows, exemplarOffsets: ex.offsets, coreDistances, minimumSpanningTree: mst,
-    singleLinkageTree: slt, condensedTree: { ...tree, lambdaVal: finite(Float64Array.from(tree.lambdaVal)) },
-    stability: finite(ownStab), relativeValidity: relVal,
-    predictionData: o.predictionData
-      ? { data: Float32Array.from(data), coreDistances: core.prediction.map((u) => toDistance(o.metric, u)) }
-      : null,
-    coreSeconds, mstSeconds, treeSeconds, warnings,
+    k: selected.length, labels, probabilities, outlierScores, clusterPersistence: finite(clusterPersistence),
+    selectedNodes: selected, exemplarRows: ex.rows, exemplarOffsets: ex.offsets,
+    condensedTree: { ...tree, lambdaVal: finite(Float64Array.from(tree.lambdaVal)) }, stability: finite(ownStab),
   };
 }
 
