@@ -9,7 +9,9 @@
  * Numerics: distances use ‖x−μ‖² − 2(x−μ)·(c−μ) + ‖c−μ‖² accumulated in float64, with μ the
  * mean of the centroid block (so the expansion does not cancel when data sit far from the
  * origin), clamped at 0. Ties in argmin go to the lowest centroid index (as scikit-learn).
+ * `assignNearest` has a WebAssembly SIMD path (./wasm.ts); the TypeScript loops stay as fallback.
  */
+import { assignNearestWasm, useWasm } from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -135,8 +137,25 @@ function rowsPerBlock(k: number): number {
  * @param labels out [n]: written at the row's own index (also when `idx` is given).
  * @param dist2 out [n]: squared distance to the nearest centroid, ≥ 0.
  * @param second optional out [n]: squared distance to the second nearest (Infinity when k = 1).
+ *
+ * Dispatches to the WebAssembly SIMD kernel (./wasm.ts: float32 ranking, exact float64
+ * re-evaluation of every centre rounding could promote, so exact argmin labels and exact
+ * distances) when available and worth it (see `setKernelBackend`), else to `assignNearestTs`.
  */
 export function assignNearest(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
+  labels: Int32Array, dist2: Float32Array | Float64Array, second?: Float32Array | Float64Array | null,
+  idx?: Int32Array | null, count?: number): void {
+  const total = idx ? (count ?? idx.length) : n;
+  if (useWasm(total, k, d) && assignNearestWasm(x, n, d, c, k, labels, dist2, second, idx, count)) return;
+  assignNearestTs(x, n, d, c, k, labels, dist2, second, idx, count);
+}
+
+/**
+ * The TypeScript `assignNearest` (float64 expansion about the centres' mean, see the top of
+ * this file): the fallback where WebAssembly SIMD is missing and the oracle of the wasm tests.
+ * Same contract as `assignNearest`.
+ */
+export function assignNearestTs(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
   labels: Int32Array, dist2: Float32Array | Float64Array, second?: Float32Array | Float64Array | null,
   idx?: Int32Array | null, count?: number): void {
   const total = idx ? (count ?? idx.length) : n;
