@@ -1,0 +1,223 @@
+/**
+ * DBSCAN (Ester, Kriegel, Sander & Xu 1996) with scikit-learn 1.2's definitions and labels.
+ *
+ * - Neighbourhood of row i: the rows at distance ≤ eps, i itself included (Euclidean tested as
+ *   Σ(xₜ − yₜ)² ≤ eps², as scikit-learn's trees do).
+ * - Core row: Σ of sampleWeight over its neighbourhood ≥ minSamples (a count when unweighted;
+ *   weights may be negative, as in scikit-learn, and then keep neighbours from being core).
+ * - Clusters: connected components of core rows linked by neighbourhood, numbered 0, 1, … in
+ *   order of their lowest-index core row. A non-core row with a core neighbour (border row)
+ *   joins the lowest-numbered cluster among its core neighbours, which is what scikit-learn's
+ *   `dbscan_inner` produces: it expands cluster 0 completely, then cluster 1, …, and a border
+ *   row keeps the first cluster that reaches it. Other rows are noise (−1).
+ *
+ * Memory: O(n) beyond the data and the search structure; neighbourhoods are streamed, never
+ * stored together (scikit-learn holds all of them). The neighbour layer is queried three times:
+ * Σ-weight counts for every row (the KD-tree adds boxes inside the ball without distances),
+ * the neighbourhoods of core rows (union–find), and those of non-core rows (border labels).
+ * Cost ≈ O(n·log n + Σ neighbourhood sizes) with the KD-tree; O(n²·d) with brute force.
+ */
+import { ClusterkitError } from '../core/errors.js';
+import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols, takeRows } from '../core/matrix.js';
+import { resolveOptions, type OptionSpec } from '../core/options.js';
+import { checkAbort, type RunControl } from '../core/control.js';
+import {
+  buildIndex, forEachRadius, radiusCounts, queryKnn, type NeighborMetric, type NeighborAlgorithm,
+} from '../neighbors/index.js';
+import { DEFAULT_LEAF_SIZE } from '../neighbors/kdtree.js';
+
+export interface DbscanOptions extends RunControl {
+  /** Neighbourhood radius (distance units of the metric), > 0. @defaultValue 0.5 */
+  eps?: number;
+  /** Σ weights (count) of a neighbourhood, the row itself included, needed for a core row. @defaultValue 5 */
+  minSamples?: number;
+  /** 'euclidean', 'manhattan', 'cosine', or 'precomputed' (x is an n × n distance matrix). @defaultValue 'euclidean' */
+  metric?: NeighborMetric;
+  /** Neighbour search: 'kd_tree', 'brute', or 'auto' (KD-tree for euclidean/manhattan with d ≤ 16). @defaultValue 'auto' */
+  algorithm?: NeighborAlgorithm;
+  /** KD-tree leaf size. @defaultValue 24 */
+  leafSize?: number;
+  /** Weight per row [n], finite (negative allowed, as scikit-learn). @defaultValue all 1 */
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+const isNumArray = (v: unknown): boolean => v === null || ArrayBuffer.isView(v) || Array.isArray(v);
+
+/** Option table: drives validation, CLI flags and docs. */
+export const DBSCAN_SPEC = {
+  eps: { type: 'float', min: 0, exclusiveMin: true, default: 0.5, doc: 'neighbourhood radius (distance ≤ eps)' },
+  minSamples: { type: 'int', min: 1, default: 5, doc: 'neighbourhood size (self included) for a core point' },
+  metric: { type: 'enum', values: ['euclidean', 'manhattan', 'cosine', 'precomputed'], default: 'euclidean', doc: 'distance' },
+  algorithm: { type: 'enum', values: ['auto', 'kd_tree', 'brute'], default: 'auto', doc: "neighbour search; 'auto' = kd_tree in low dimension" },
+  leafSize: { type: 'int', min: 1, default: DEFAULT_LEAF_SIZE, doc: 'KD-tree leaf size' },
+  sampleWeight: { type: 'custom', expected: 'an array of n finite numbers', check: isNumArray, doc: 'weight per row' },
+} as const satisfies OptionSpec;
+
+/** Options as stored in the result. */
+export interface ResolvedDbscanOptions {
+  readonly eps: number;
+  readonly minSamples: number;
+  readonly metric: NeighborMetric;
+  readonly algorithm: 'kd_tree' | 'brute' | 'precomputed';
+  readonly leafSize: number;
+  readonly weighted: boolean;
+}
+
+export interface DbscanResult {
+  readonly kind: 'dbscan';
+  readonly version: 1;
+  readonly options: ResolvedDbscanOptions;
+  /** Rows and columns of the training data (for 'precomputed': d = n). */
+  readonly n: number;
+  readonly d: number;
+  /** Number of clusters (noise not counted); equals nClusters. */
+  readonly k: number;
+  readonly nClusters: number;
+  /** Cluster of each row [n], 0…k−1, noise −1. */
+  readonly labels: Int32Array;
+  /** Core rows in ascending order [nCore] (scikit-learn's core_sample_indices_). */
+  readonly coreSampleIndices: Int32Array;
+  /** 1 for a core row, else 0 [n]. */
+  readonly isCore: Uint8Array;
+  /** Rows labelled −1. */
+  readonly nNoise: number;
+  /** Coordinates of the core rows [nCore × d] (scikit-learn's components_); empty for 'precomputed'. */
+  readonly components: Float32Array;
+  /** Degenerate but valid outcomes (all noise, one cluster). */
+  readonly warnings: readonly string[];
+}
+
+const WHERE = 'dbscan';
+/** Rows between abort checks and progress reports. */
+const CHECK_EVERY = 4096;
+
+/** Validate weights: length n, finite (negative allowed). Returns a float64 copy or null. */
+function checkDbscanWeights(w: ArrayLike<number> | null | undefined, n: number): Float64Array | null {
+  if (w === null || w === undefined) return null;
+  if (w.length !== n) {
+    throw new ClusterkitError('DIM_MISMATCH', `${WHERE}: option 'sampleWeight' must have one weight per row (${n}). Got ${w.length}.`, 'sampleWeight');
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = Number(w[i]);
+    if (!Number.isFinite(v)) {
+      throw new ClusterkitError('BAD_OPTION', `${WHERE}: option 'sampleWeight' must hold finite numbers. Got ${w[i]} at row ${i}.`, 'sampleWeight');
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Union–find root with path halving. */
+function find(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; }
+  return i;
+}
+
+/**
+ * Fit DBSCAN. x [n × d] (or an n × n distance matrix with metric 'precomputed') is viewed,
+ * not copied (the KD-tree keeps its own float64 copy) and never mutated.
+ * @throws ClusterkitError BAD_OPTION / UNKNOWN_OPTION / BAD_DATA / EMPTY_DATA / DIM_MISMATCH / ABORTED.
+ */
+export function fit(x: MatrixLike, options: DbscanOptions = {}): DbscanResult {
+  const o = resolveOptions<Required<Omit<DbscanOptions, 'sampleWeight' | 'onProgress' | 'signal'>> &
+    Pick<DbscanOptions, 'sampleWeight' | 'onProgress' | 'signal'>>(WHERE, DBSCAN_SPEC, options);
+  const X = toMatrix(x, WHERE);
+  checkData(X, WHERE);
+  const n = X.rows;
+  const w = checkDbscanWeights(o.sampleWeight, n);
+  const index = buildIndex(X, { metric: o.metric, algorithm: o.algorithm, leafSize: o.leafSize }, WHERE);
+  const total = 3 * n;
+  checkAbort(o.signal, WHERE);
+
+  // 1. core flags from Σ weights within eps (the row itself included)
+  const counts = radiusCounts(index, o.eps, w);
+  const isCore = new Uint8Array(n);
+  let nCore = 0;
+  for (let i = 0; i < n; i++) if (counts[i]! >= o.minSamples) { isCore[i] = 1; nCore++; }
+  o.onProgress?.({ stage: WHERE, done: n, total });
+  const core = new Int32Array(nCore), nonCore = new Int32Array(n - nCore);
+  for (let i = 0, a = 0, b = 0; i < n; i++) if (isCore[i]) core[a++] = i; else nonCore[b++] = i;
+
+  // 2. components of the core rows (union–find; the larger root index points to the smaller)
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  let seen = 0;
+  forEachRadius(index, core, o.eps, { includeSelf: false, distances: false }, (i, idx, _dist, count) => {
+    for (let t = 0; t < count; t++) {
+      const j = idx[t]!;
+      if (j <= i || !isCore[j]) continue; // each core pair once
+      const a = find(parent, i), b = find(parent, j);
+      if (a !== b) { if (a < b) parent[b] = a; else parent[a] = b; }
+    }
+    if (++seen % CHECK_EVERY === 0) { checkAbort(o.signal, WHERE); o.onProgress?.({ stage: WHERE, done: n + seen, total }); }
+  });
+
+  // 3. number clusters by their lowest-index core row (roots are the lowest index of their component)
+  const labels = new Int32Array(n).fill(-1);
+  let nClusters = 0;
+  for (let t = 0; t < nCore; t++) {
+    const i = core[t]!, r = find(parent, i);
+    if (r === i) labels[i] = nClusters++;
+    else labels[i] = labels[r]!;
+  }
+
+  // 4. border rows: the lowest cluster id among core neighbours
+  seen = 0;
+  if (nCore > 0) {
+    forEachRadius(index, nonCore, o.eps, { includeSelf: false, distances: false }, (i, idx, _dist, count) => {
+      let best = -1;
+      for (let t = 0; t < count; t++) {
+        const j = idx[t]!;
+        if (isCore[j] && (best < 0 || labels[j]! < best)) best = labels[j]!;
+      }
+      labels[i] = best;
+      if (++seen % CHECK_EVERY === 0) { checkAbort(o.signal, WHERE); o.onProgress?.({ stage: WHERE, done: n + nCore + seen, total }); }
+    });
+  }
+  o.onProgress?.({ stage: WHERE, done: total, total });
+  let nNoise = 0;
+  for (let i = 0; i < n; i++) if (labels[i] === -1) nNoise++;
+
+  const warnings: string[] = [];
+  if (nCore === 0) {
+    warnings.push(`${WHERE}: no core point (no neighbourhood within eps = ${o.eps} reaches minSamples = ${o.minSamples}); every row is noise. Increase eps or lower minSamples.`);
+  } else if (nClusters === 1 && nNoise === 0) {
+    warnings.push(`${WHERE}: one cluster holds every row; eps = ${o.eps} may be too large.`);
+  }
+  const components = o.metric === 'precomputed' ? new Float32Array(0) : takeRows(X, core).data;
+  return {
+    kind: 'dbscan', version: 1,
+    options: { eps: o.eps, minSamples: o.minSamples, metric: o.metric, algorithm: index.algorithm, leafSize: o.leafSize, weighted: w !== null },
+    n, d: X.cols, k: nClusters, nClusters, labels, coreSampleIndices: core, isCore, nNoise, components, warnings,
+  };
+}
+
+/**
+ * Label new rows by their nearest core row of the model, if it lies within eps, else −1 (noise).
+ * Not part of scikit-learn's DBSCAN (which has no predict): an approximation, named as such.
+ * On the training rows it returns the fit labels for core rows and noise, and for a border row
+ * the cluster of its nearest core neighbour (which can differ from the fit label when the row
+ * touches two clusters). Unavailable for metric 'precomputed'. Cost: one 1-NN query per row.
+ * @param x [m × d]. @returns labels [m].
+ */
+export function predictNearestCore(model: DbscanResult, x: MatrixLike): Int32Array {
+  const where = `${WHERE}.predictNearestCore`;
+  if (model.options.metric === 'precomputed') {
+    throw new ClusterkitError('BAD_OPTION', `${where}: the model must use a data metric, not 'precomputed' (it stores no core coordinates). Got metric 'precomputed'.`, 'metric');
+  }
+  const X = toMatrix(x, where);
+  checkData(X, where);
+  checkCols(X, model.d, where);
+  const m = X.rows, out = new Int32Array(m).fill(-1);
+  const nCore = model.coreSampleIndices.length;
+  if (nCore === 0) return out;
+  const cores: Matrix = { data: model.components, rows: nCore, cols: model.d };
+  const algorithm = model.options.algorithm === 'precomputed' ? 'auto' : model.options.algorithm;
+  const index = buildIndex(cores, { metric: model.options.metric, algorithm, leafSize: model.options.leafSize }, where);
+  const res = queryKnn(index, X, 1, {}, where);
+  for (let i = 0; i < m; i++) {
+    if (res.distances[i]! <= model.options.eps) out[i] = model.labels[model.coreSampleIndices[res.indices[i]!]!]!;
+  }
+  return out;
+}
