@@ -24,11 +24,12 @@
  * selected nodes themselves, not the library's reconstruction from labels (which differs when the
  * root is the single cluster).
  */
-import { ClusterkitError } from '../core/errors.js';
+import { ClusterkitError, badOption } from '../core/errors.js';
 import { type MatrixLike, toMatrix, checkData, checkCols } from '../core/matrix.js';
 import { resolveOptions, type OptionSpec } from '../core/options.js';
 import type { RunControl } from '../core/control.js';
-import { buildIndex } from '../neighbors/index.js';
+import { buildIndex, KD_TREE_MAX_DIM } from '../neighbors/index.js';
+import { boruvkaMst } from './hdbscan/boruvka.js';
 import { toDistance, type HdbscanMetric } from './hdbscan/distances.js';
 import { coreUnits, primMst, sortEdges, type MstEdges } from './hdbscan/mst.js';
 import { singleLinkage, condenseTree, stability, type SingleLinkageTree, type CondensedTree } from './hdbscan/condense.js';
@@ -57,6 +58,10 @@ export interface HdbscanOptions extends RunControl {
   alpha?: number;
   /** 'euclidean', 'manhattan' or 'cosine' (1 − cos). @defaultValue 'euclidean' */
   metric?: HdbscanMetric;
+  /** Spanning-tree algorithm: 'prim' (on the fly, O(n²·d), any metric) or 'boruvka' (on the
+   *  neighbour layer's KD-tree, euclidean/manhattan; far faster in low dimension). Both are exact.
+   *  'auto' = 'boruvka' for euclidean/manhattan with d ≤ 16 (KD_TREE_MAX_DIM), else 'prim'. @defaultValue 'auto' */
+  algorithm?: 'auto' | 'prim' | 'boruvka';
   /** Keep what approximatePredict and the membership vectors need (a copy of the data, [n × d],
    *  and core distances). @defaultValue true */
   predictionData?: boolean;
@@ -72,6 +77,7 @@ export const HDBSCAN_SPEC = {
   maxClusterSize: { type: 'int', min: 0, default: 0, doc: 'largest cluster EOM keeps (0 = no limit)' },
   alpha: { type: 'float', min: 0, exclusiveMin: true, default: 1, doc: 'distance scaling of robust single linkage' },
   metric: { type: 'enum', values: ['euclidean', 'manhattan', 'cosine'], default: 'euclidean', doc: 'distance between rows' },
+  algorithm: { type: 'enum', values: ['auto', 'prim', 'boruvka'], default: 'auto', doc: "MST: 'prim' or 'boruvka' (KD-tree; euclidean/manhattan); 'auto' = boruvka when d ≤ 16" },
   predictionData: { type: 'bool', default: true, doc: 'keep data for approximatePredict and membership vectors' },
 } as const satisfies OptionSpec;
 
@@ -85,6 +91,8 @@ export interface ResolvedHdbscanOptions {
   readonly maxClusterSize: number;
   readonly alpha: number;
   readonly metric: HdbscanMetric;
+  /** The spanning-tree algorithm used ('auto' resolved). */
+  readonly algorithm: 'prim' | 'boruvka';
   readonly predictionData: boolean;
 }
 
@@ -141,7 +149,7 @@ export interface HdbscanResult {
 }
 
 const WHERE = 'hdbscan';
-type Given = Omit<ResolvedHdbscanOptions, 'minSamples'> & { minSamples?: number | null } & RunControl;
+type Given = Omit<ResolvedHdbscanOptions, 'minSamples' | 'algorithm'> & { minSamples?: number | null; algorithm: 'auto' | 'prim' | 'boruvka' } & RunControl;
 
 /** Infinity → Number.MAX_VALUE, so results stay JSON-safe. */
 function finite(a: Float64Array): Float64Array {
@@ -166,19 +174,24 @@ export function fit(x: MatrixLike, options: HdbscanOptions = {}): HdbscanResult 
     if (n > 1) warnings.push(`hdbscan: minSamples = ${minSamples} clipped to n − 1 = ${n - 1}.`);
     minSamples = Math.max(1, n - 1);
   }
+  const treeOk = o.metric !== 'cosine';
+  if (o.algorithm === 'boruvka' && !treeOk) badOption(WHERE, 'algorithm', "'auto' or 'prim' with metric 'cosine' (Borůvka uses a KD-tree)", o.algorithm);
+  const algorithm = o.algorithm === 'auto' ? (treeOk && d <= KD_TREE_MAX_DIM ? 'boruvka' : 'prim') : o.algorithm;
   const opts: ResolvedHdbscanOptions = {
     minClusterSize: o.minClusterSize, minSamples, clusterSelectionEpsilon: o.clusterSelectionEpsilon,
     clusterSelectionMethod: o.clusterSelectionMethod, allowSingleCluster: o.allowSingleCluster,
-    maxClusterSize: o.maxClusterSize, alpha: o.alpha, metric: o.metric, predictionData: o.predictionData,
+    maxClusterSize: o.maxClusterSize, alpha: o.alpha, metric: o.metric, algorithm, predictionData: o.predictionData,
   };
   const ctl: RunControl = { onProgress: o.onProgress, signal: o.signal };
 
   let t0 = performance.now();
-  const core = n > 1 ? coreUnits(o.metric, buildIndex(X, { metric: o.metric }, WHERE), minSamples, ctl, WHERE)
-    : { fit: new Float64Array(n), prediction: new Float64Array(n) };
+  const index = buildIndex(X, { metric: o.metric, algorithm: algorithm === 'boruvka' ? 'kd_tree' : 'auto' }, WHERE);
+  const core = n > 1 ? coreUnits(o.metric, index, minSamples, ctl, WHERE) : { fit: new Float64Array(n), prediction: new Float64Array(n) };
   const coreSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  const mst = sortEdges(primMst(o.metric, data, n, d, core.fit, o.alpha, ctl, WHERE));
+  const edges = algorithm === 'boruvka' && index.tree ? boruvkaMst(index.tree, o.metric, core.fit, o.alpha, ctl, WHERE)
+    : primMst(o.metric, data, n, d, core.fit, o.alpha, ctl, WHERE);
+  const mst = sortEdges(edges);
   const mstSeconds = (performance.now() - t0) / 1000;
 
   t0 = performance.now();
