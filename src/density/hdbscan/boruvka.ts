@@ -11,8 +11,11 @@
  * The chosen edges join components (union–find); rounds repeat until one component is left
  * (≤ log₂ n rounds).
  *
- * Ties: edges are ordered by (weight, lower tree position, higher tree position), a strict total
- * order, so each round's choices belong to the one MST of that order and no cycle can form.
+ * Ties: a component keeps the first lightest edge its search meets (searches stop at bounds equal
+ * to the best so far, which matters: a point's core distance is the weight of many of its edges).
+ * Each round's chosen edges are then added in ascending weight, skipping any that would close a
+ * cycle (union–find), which keeps the result a minimum spanning tree whatever the tie choices
+ * (checked against Kruskal in the tests, and on random small graphs with heavy ties).
  * Weights are the exact row formulas (float64 sums over the float32 values), the same values as
  * Prim's (mst.ts), so both give the same multiset of MST weights. Memory O(n + tree).
  */
@@ -59,7 +62,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     } else minCore[v] = Math.min(minCore[l]!, minCore[nodeRight[v]!]!);
   }
 
-  // best edge per component (indexed by root position): weight, lower and higher position
+  // best edge per component (indexed by root position): weight and its two positions
   const bestW = new Float64Array(n), bestA = new Int32Array(n), bestB = new Int32Array(n);
   const stack = new Int32Array(2 * nodeCount + 2), stackBound = new Float64Array(2 * nodeCount + 2);
 
@@ -90,24 +93,21 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     while (sp > 0) {
       sp--;
       const v = stack[sp]!;
-      if (stackBound[sp]! > bestW[c]!) continue;
+      if (stackBound[sp]! >= bestW[c]!) continue;
       const l = nodeLeft[v]!;
       if (l < 0) {
         for (let q = nodeStart[v]!; q < nodeEnd[v]!; q++) {
           if (comp[q] === c) continue;
           let w = coreP[q]!;
           if (w < cp) w = cp;
-          if (w > bestW[c]!) continue;
+          if (w >= bestW[c]!) continue;
           const qo = q * d;
           let s = 0;
           if (l2) for (let t = 0; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u * u; }
           else for (let t = 0; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u < 0 ? -u : u; }
           s *= scale;
           if (s > w) w = s;
-          const a = p < q ? p : q, b = p < q ? q : p;
-          if (w < bestW[c]! || (w === bestW[c] && (a < bestA[c]! || (a === bestA[c] && b < bestB[c]!)))) {
-            bestW[c] = w; bestA[c] = a; bestB[c] = b;
-          }
+          if (w < bestW[c]!) { bestW[c] = w; bestA[c] = p; bestB[c] = q; }
         }
         continue;
       }
@@ -119,18 +119,19 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       const lim = bestW[c]!;
       if (bl >= 0 && br >= 0) {
         if (bl <= br) {
-          if (br <= lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
-          if (bl <= lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
+          if (br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+          if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
         } else {
-          if (bl <= lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
-          if (br <= lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+          if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
+          if (br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
         }
       } else if (bl >= 0) {
-        if (bl <= lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
-      } else if (br >= 0 && br <= lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+        if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
+      } else if (br >= 0 && br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
     }
   };
 
+  const order = new Int32Array(n);
   let edges = 0, round = 0;
   while (edges < n - 1) {
     checkAbort(ctl.signal, where);
@@ -152,15 +153,16 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     for (let p = 0; p < n; p++) if (comp[p] === p) { bestW[p] = Infinity; bestA[p] = -1; bestB[p] = -1; }
     for (let p = 0; p < n; p++) {
       const c = comp[p]!;
-      if (coreP[p]! > bestW[c]!) continue;
+      if (coreP[p]! >= bestW[c]!) continue;
       search(p, c);
       if ((p & 0xffff) === 0xffff) checkAbort(ctl.signal, where);
     }
-    let added = 0;
-    for (let c = 0; c < n; c++) {
-      if (comp[c] !== c || bestA[c]! < 0) continue;
+    let added = 0, nc = 0;
+    for (let c = 0; c < n; c++) if (comp[c] === c && bestA[c]! >= 0) order[nc++] = c;
+    const chosen = order.subarray(0, nc).sort((x, y) => bestW[x]! - bestW[y]! || x - y);
+    for (const c of chosen) {
       const a = bestA[c]!, b = bestB[c]!, ra = find(a), rb = find(b);
-      if (ra === rb) continue; // the same edge chosen by both of its components
+      if (ra === rb) continue; // the same edge chosen by both of its components, or a tie that would close a cycle
       parent[ra] = rb;
       from[edges] = index[a]!; to[edges] = index[b]!; distance[edges] = toDistance(metric, bestW[c]!);
       edges++; added++;
