@@ -4,9 +4,11 @@
  * membership probabilities, GLOSH outlier scores, cluster persistence, exemplars, the condensed
  * and single-linkage trees, the relative validity, and prediction for new points.
  *
- * Steps: core distances (k nearest neighbours) → minimum spanning tree of the mutual-reachability
- * graph max(core(a), core(b), d(a, b) / α), built by Prim's algorithm on the fly (exact; O(n²·d)
- * time, O(n·d) memory, no n × n matrix) → single-linkage tree (SciPy layout) → condensed tree
+ * Steps: core distances (k nearest neighbours from src/neighbors) → minimum spanning tree of the
+ * mutual-reachability graph max(core(a), core(b), d(a, b) / α), exact, never an n × n matrix:
+ * Borůvka on a KD-tree (euclidean/manhattan in low dimension; ≈ O(n log n) per round, ≤ log₂ n
+ * rounds) or Prim's algorithm on the fly (any metric; O(n²·d) time, O(n·d) memory) →
+ * single-linkage tree (SciPy layout) → condensed tree
  * (minClusterSize) → stability → flat clusters by excess of mass ('eom') or leaves ('leaf'), with
  * clusterSelectionEpsilon, allowSingleCluster and maxClusterSize as the library applies them.
  *
@@ -159,8 +161,10 @@ function finite(a: Float64Array): Float64Array {
 
 /**
  * Fit HDBSCAN on x [n × d]. The data are not mutated; with predictionData a copy is kept.
- * Cost O(n²·d) time (k-NN core distances and Prim's MST, both through the kernel layer) and
- * O(n·d) memory; the tree steps are O(n log n).
+ * Cost: with Borůvka (the default for euclidean/manhattan, d ≤ 16) about O(n log n) KD-tree work
+ * per round for the k-NN and the MST, worse as d grows (measured single-threaded: 20 000 × 5-D
+ * ≈ 1.3 s, 1 000 000 × 2-D ≈ 12 s, 100 000 × 10-D ≈ 45 s, mostly the k-NN); with Prim O(n²·d).
+ * Memory O(n·d) plus the tree; the tree steps are O(n log n).
  * @throws ClusterkitError BAD_OPTION / UNKNOWN_OPTION / BAD_DATA / EMPTY_DATA / ABORTED.
  */
 export function fit(x: MatrixLike, options: HdbscanOptions = {}): HdbscanResult {

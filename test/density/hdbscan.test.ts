@@ -426,6 +426,18 @@ test('hdbscan.fit(x, {onProgress, signal}) reports progress and stops with ABORT
   throwsCode(() => hdbscan.fit(IRIS, { signal: ac.signal }), 'ABORTED', 'hdbscan');
 });
 
+test('hdbscan.fit(200 000 rows) runs in O(n) memory: no n × n buffer (that would be 160 GB), heap + buffers stay under 600 MB', () => {
+  const rng = createRng(5), n = 200_000, data = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) { const c = i % 4; data[2 * i] = rng.normal() * 0.5 + c * 3; data[2 * i + 1] = rng.normal() * 0.5 - c; }
+  let peak = 0;
+  const sample = (): void => { const m = process.memoryUsage(); peak = Math.max(peak, m.heapUsed + m.arrayBuffers); };
+  const r = hdbscan.fit({ data, rows: n, cols: 2 }, { minClusterSize: 50, predictionData: false, onProgress: sample });
+  sample();
+  assert.equal(r.labels.length, n);
+  assert.ok(r.k >= 4);
+  assert.ok(peak < 600e6, `peak ${(peak / 1e6).toFixed(0)} MB`);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Bad input.
 test('hdbscan.fit(x, options) refuses bad options naming them', () => {
