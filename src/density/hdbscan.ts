@@ -277,6 +277,40 @@ export function clusterSingleLinkage(slt: SingleLinkageTree, options: TreeOption
   };
 }
 
+/** The cluster nodes of a condensed tree, columnar [m] (m = cluster nodes, the root first). */
+export interface CondensedClusters {
+  /** Node id (root = n, then n + 1, …). */
+  readonly node: Int32Array;
+  /** Parent node (−1 for the root). */
+  readonly parent: Int32Array;
+  /** λ at which the node was made (0 for the root), and the largest λ of its own rows (where its last points leave). */
+  readonly lambdaBirth: Float64Array;
+  readonly lambdaDeath: Float64Array;
+  /** Points when made. */
+  readonly size: Int32Array;
+  /** Stability before selection. */
+  readonly stability: Float64Array;
+  /** Label of the node when selected, else −1. */
+  readonly label: Int32Array;
+}
+
+/**
+ * The cluster hierarchy of a fitted model (or of `clusterSingleLinkage`), one row per condensed-
+ * tree cluster node: a plain view for plots (icicle, dendrogram) and nested-cluster listings.
+ * A pure function of the result; λ = 1 / distance.
+ */
+export function condensedClusters(model: Pick<HdbscanResult, 'condensedTree' | 'selectedNodes' | 'stability' | 'labels'>): CondensedClusters {
+  const n = model.labels.length, m = model.stability.length, t = model.condensedTree;
+  const ix = indexTree(t, n, m);
+  const label = new Int32Array(m).fill(-1);
+  model.selectedNodes.forEach((c, r) => { label[c - n] = r; });
+  return {
+    node: Int32Array.from({ length: m }, (_, i) => n + i), parent: Int32Array.from(ix.parentOf),
+    lambdaBirth: Float64Array.from(ix.birth), lambdaDeath: Float64Array.from(ix.ownMaxLambda), size: Int32Array.from(ix.sizeOf),
+    stability: Float64Array.from(model.stability), label,
+  };
+}
+
 /** The SciPy linkage matrix [(n − 1) × 4] (left, right, distance, size) of the single-linkage tree. */
 export function linkageMatrix(model: Pick<HdbscanResult, 'singleLinkageTree'>): Float64Array {
   const t = model.singleLinkageTree, m = t.distance.length, out = new Float64Array(4 * m);

@@ -322,6 +322,27 @@ test('hdbscan.fit(x, {algorithm}) gives the same MST weights with Prim and Borů
   throwsCode(() => hdbscan.fit(IRIS, { metric: 'cosine', algorithm: 'boruvka' }), 'BAD_OPTION', "option 'algorithm'", "'prim'");
 });
 
+test('hdbscan.condensedClusters(model) lists every cluster node with parent, λ range, size, stability and label', () => {
+  const run = REF.noisy2d_first2000.runs.mcs10_ms5;
+  const model = hdbscan.clusterSingleLinkage(libraryTree(run), treeParams(run.params));
+  const c = hdbscan.condensedClusters(model);
+  const n = 2000, ct = run.condensed_tree;
+  assert.equal(c.node.length, Math.max(...ct.parent) - n + 1);
+  assert.equal(c.parent[0], -1);
+  assert.equal(c.size[0], n);
+  for (let i = 0; i < ct.parent.length; i++) {
+    if (ct.child_size[i] > 1) {
+      const k = ct.child[i] - n;
+      assert.equal(c.parent[k], ct.parent[i]);
+      assert.equal(c.lambdaBirth[k], ct.lambda_val[i]);
+      assert.equal(c.size[k], ct.child_size[i]);
+    }
+    assert.ok(c.lambdaDeath[ct.parent[i] - n]! >= ct.lambda_val[i]);
+  }
+  assert.deepEqual(Array.from(c.label).filter((l) => l >= 0), Array.from({ length: run.n_clusters }, (_, i) => i));
+  assert.deepEqual(run.selected_condensed_tree_nodes.map((s: number) => c.label[s - n]), Array.from({ length: run.n_clusters }, (_, i) => i));
+});
+
 test('hdbscan.linkageMatrix(model) is the SciPy (n − 1) × 4 matrix of the single-linkage tree, ascending, sizes up to n', () => {
   const r = fitOf('iris', 'mcs5'), z = hdbscan.linkageMatrix(r);
   assert.equal(z.length, 4 * 149);
