@@ -237,3 +237,79 @@ export function assignBlock(xs: usize, xn: usize, raw: usize, m: i32, d: i32,
     }
   }
 }
+
+/**
+ * Shift m raw rows (f32 [m × d]) by mu (f64 [d]) into float64 4-row interleaved layout
+ * xs[g][t][q] (zero rows up to a multiple of 4) and write ‖x − mu‖² (sequential f64 sum, the
+ * TypeScript kernel's order) to xn [m].
+ */
+export function shiftRows64(raw: usize, m: i32, d: i32, mu: usize, xs: usize, xn: usize): void {
+  const m4 = (m + 3) & ~3;
+  for (let r = 0; r < m4; r++) {
+    const dst = xs + ((<usize>(r >> 2) * <usize>d) << 5) + (<usize>(r & 3) << 3);
+    if (r >= m) {
+      for (let t = 0; t < d; t++) store<f64>(dst + (<usize>t << 5), 0);
+      continue;
+    }
+    const src = raw + ((<usize>r * <usize>d) << 2);
+    let s: f64 = 0;
+    for (let t = 0; t < d; t++) {
+      const v: f64 = <f64>load<f32>(src + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+      store<f64>(dst + (<usize>t << 5), v);
+      s += v * v;
+    }
+    store<f64>(xn + (<usize>r << 3), s);
+  }
+}
+
+/**
+ * Squared distances of m shifted rows (shiftRows64) to nb shifted centres, float64:
+ * out[r·nb + j] = (‖x̃_r‖² + ‖c̃_j‖²) − 2·x̃_r·c̃_j, clamped at 0 (NaN → 0), every dot product
+ * summed over t in order, so the result is bitwise that of the TypeScript kernel.
+ * panels: np panels of 4 centres, [np][d][4] f64 (padding centres zero); cn [4·np] f64.
+ */
+export function sqdistBlock64(xs: usize, xn: usize, m: i32, d: i32, panels: usize, cn: usize, np: i32, nb: i32, out: usize): void {
+  const groupBytes = <usize>d << 5, panelBytes = <usize>d << 5;
+  const zero = f64x2.splat(0);
+  for (let r = 0; r < m; r += 4) {
+    const xg = xs + <usize>(r >> 2) * groupBytes, xend = xg + groupBytes;
+    const qn = min(4, m - r);
+    for (let p = 0; p < np; p++) {
+      let pc = panels + <usize>p * panelBytes;
+      let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+      let a20 = f64x2.splat(0), a21 = f64x2.splat(0), a30 = f64x2.splat(0), a31 = f64x2.splat(0);
+      for (let px = xg; px < xend; px += 32) {
+        const c0 = v128.load(pc), c1 = v128.load(pc, 16);
+        const b0 = v128.load64_splat(px);
+        a00 = f64x2.add(a00, f64x2.mul(b0, c0)); a01 = f64x2.add(a01, f64x2.mul(b0, c1));
+        const b1 = v128.load64_splat(px, 8);
+        a10 = f64x2.add(a10, f64x2.mul(b1, c0)); a11 = f64x2.add(a11, f64x2.mul(b1, c1));
+        const b2 = v128.load64_splat(px, 16);
+        a20 = f64x2.add(a20, f64x2.mul(b2, c0)); a21 = f64x2.add(a21, f64x2.mul(b2, c1));
+        const b3 = v128.load64_splat(px, 24);
+        a30 = f64x2.add(a30, f64x2.mul(b3, c0)); a31 = f64x2.add(a31, f64x2.mul(b3, c1));
+        pc += 32;
+      }
+      const j0 = p << 2;
+      const cn0 = v128.load(cn + (<usize>j0 << 3)), cn1 = v128.load(cn + (<usize>j0 << 3), 16);
+      const full = j0 + 4 <= nb;
+      for (let q = 0; q < qn; q++) {
+        const d0 = q == 0 ? a00 : q == 1 ? a10 : q == 2 ? a20 : a30;
+        const d1 = q == 0 ? a01 : q == 1 ? a11 : q == 2 ? a21 : a31;
+        const xv = v128.load64_splat(xn + (<usize>(r + q) << 3));
+        let v0 = f64x2.sub(f64x2.add(xv, cn0), f64x2.add(d0, d0));
+        let v1 = f64x2.sub(f64x2.add(xv, cn1), f64x2.add(d1, d1));
+        v0 = v128.bitselect(v0, zero, f64x2.gt(v0, zero));
+        v1 = v128.bitselect(v1, zero, f64x2.gt(v1, zero));
+        const o = out + ((<usize>(r + q) * <usize>nb + <usize>j0) << 3);
+        if (full) {
+          v128.store(o, v0); v128.store(o, v1, 16);
+        } else {
+          store<f64>(o, f64x2.extract_lane(v0, 0));
+          if (j0 + 1 < nb) store<f64>(o, f64x2.extract_lane(v0, 1), 8);
+          if (j0 + 2 < nb) store<f64>(o, f64x2.extract_lane(v1, 0), 16);
+        }
+      }
+    }
+  }
+}

@@ -9,9 +9,10 @@
  * Numerics: distances use ‖x−μ‖² − 2(x−μ)·(c−μ) + ‖c−μ‖² accumulated in float64, with μ the
  * mean of the centroid block (so the expansion does not cancel when data sit far from the
  * origin), clamped at 0. Ties in argmin go to the lowest centroid index (as scikit-learn).
- * `assignNearest` has a WebAssembly SIMD path (./wasm.ts); the TypeScript loops stay as fallback.
+ * `assignNearest` and `sqDistBlock` have WebAssembly SIMD paths (./wasm.ts); the TypeScript loops
+ * stay as fallback.
  */
-import { assignNearestWasm, useWasm } from './wasm.js';
+import { assignNearestWasm, sqDistBlockWasm, useWasm } from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -190,6 +191,8 @@ export function assignNearestTs(x: Float32Array, n: number, d: number, c: Float3
 export function sqDistBlock(a: Float32Array, na: number, b: Float32Array, nb: number, d: number,
   out: Float32Array | Float64Array): void {
   const P = packCentroids(b, nb, d);
+  // WebAssembly float64 SIMD path: bitwise the same result (same sums in the same order)
+  if (useWasm(na, nb, d) && sqDistBlockWasm(a, na, d, P.c, P.cn, P.mu, nb, out)) return;
   const B = rowsPerBlock(nb);
   const S = getScratch(B, d, nb);
   for (let start = 0; start < na; start += B) {

@@ -2,9 +2,12 @@
  * WebAssembly SIMD128 path of the kernel layer (source: assembly/kernels.ts, AssemblyScript,
  * embedded as base64 by scripts/build.mjs in ./wasm-module.ts). Loaded synchronously on first
  * use with `new WebAssembly.Module` + `new WebAssembly.Instance`: no fs, no fetch, so it runs the
- * same in Node and in a browser bundle. The module is ~2.4 KB, under the 4 KB limit Chromium puts
- * on synchronous compilation on a page's main thread; if compilation fails anyway (or SIMD is
- * missing) every kernel stays on the TypeScript path.
+ * same in Node and in a browser bundle. The module is ~4.3 KB: current Chromium allows
+ * synchronous compilation of up to 8 MB on a page's main thread, older ones (and some WebViews)
+ * only 4 KB; where synchronous compilation is refused the module compiles asynchronously in the
+ * background and the TypeScript kernels serve the calls made meanwhile. Without SIMD128 every
+ * kernel stays on the TypeScript path. Kernels run on the calling thread; the module's memory
+ * grows to the largest block used (about 0.3–2 MB for typical shapes) and is kept for reuse.
  *
  * Numerics of `assignNearestWasm` (see assembly/kernels.ts for the bound): candidate centres
  * are ranked with float32 SIMD dot products over data shifted by the centres' mean, and every
@@ -22,6 +25,9 @@ interface KernelExports {
   assignBlock(xs: number, xn: number, raw: number, m: number, d: number, panels: number, cn: number,
     np: number, craw: number, k: number, cmax: number, scratch: number, lab: number, best: number,
     second: number, wantSecond: number): void;
+  shiftRows64(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
+  sqdistBlock64(xs: number, xn: number, m: number, d: number, panels: number, cn: number, np: number,
+    nb: number, out: number): void;
 }
 
 /** A tiny module returning an i32x4.splat: validates only where SIMD128 is supported. */
@@ -47,8 +53,15 @@ function load(): KernelExports | null {
   kernels = null;
   try {
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
-    const mod = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
-    kernels = new WebAssembly.Instance(mod, {}).exports as unknown as KernelExports;
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    try {
+      kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+    } catch {
+      // e.g. a browser main thread refusing synchronous compilation: compile in the background,
+      // the TypeScript kernels serve until it is done
+      void WebAssembly.instantiate(bytes, {}).then(
+        (r) => { kernels = r.instance.exports as unknown as KernelExports; }, () => { /* stay on TS */ });
+    }
   } catch {
     kernels = null;
   }
@@ -194,6 +207,50 @@ export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Floa
         if (second) second[i] = sec[r]!;
       }
     }
+  }
+  return true;
+}
+
+/** Rows per block of sqDistBlockWasm: its f64 output block within 256 KB, its row copies within ~200 KB. */
+function distBlockRows(nb: number, d: number): number {
+  return Math.max(4, Math.min(1024, Math.floor(32768 / Math.max(1, nb)), Math.floor(16384 / Math.max(1, d)))) & ~3;
+}
+
+/**
+ * `sqDistBlock` on the WebAssembly path, float64 SIMD (2 lanes): rows of a [na × d] against the
+ * nb centres already shifted and packed by dense.ts (cb [nb × d] = b − μ, cn [nb] = ‖b − μ‖², μ
+ * [d], all float64). Every dot product is summed over t in order, exactly as the TypeScript
+ * kernel does, so out [na × nb] is bitwise the TypeScript result. Returns false when the path
+ * is unavailable.
+ */
+export function sqDistBlockWasm(a: Float32Array, na: number, d: number, cb: Float64Array, cn: Float64Array,
+  mu: Float64Array, nb: number, out: Float32Array | Float64Array): boolean {
+  const K = load();
+  if (!K || nb < 1 || d < 1) return false;
+  const np = Math.ceil(nb / 4), nbp = np * 4;
+  const B = distBlockRows(nb, d);
+  const L = new Layout(K.heapBase());
+  const pMu = L.take(8 * d), pPanels = L.take(8 * nbp * d), pCn = L.take(8 * nbp);
+  const pRaw = L.take(4 * B * d), pXs = L.take(8 * B * d), pXn = L.take(8 * B), pOut = L.take(8 * B * nb);
+  L.ensure(K.memory);
+  const buf = K.memory.buffer;
+  new Float64Array(buf, pMu, d).set(mu);
+  const panels = new Float64Array(buf, pPanels, nbp * d);
+  panels.fill(0);
+  for (let j = 0; j < nb; j++) {
+    const base = (j >> 2) * d * 4 + (j & 3);
+    for (let t = 0; t < d; t++) panels[base + t * 4] = cb[j * d + t]!;
+  }
+  const cnv = new Float64Array(buf, pCn, nbp);
+  cnv.fill(0);
+  cnv.set(cn.subarray(0, nb));
+  const raw = new Float32Array(buf, pRaw, B * d), res = new Float64Array(buf, pOut, B * nb);
+  for (let start = 0; start < na; start += B) {
+    const m = Math.min(B, na - start);
+    raw.set(a.subarray(start * d, (start + m) * d));
+    K.shiftRows64(pRaw, m, d, pMu, pXs, pXn);
+    K.sqdistBlock64(pXs, pXn, m, d, pPanels, pCn, np, nb, pOut);
+    out.set(res.subarray(0, m * nb), start * nb);
   }
   return true;
 }

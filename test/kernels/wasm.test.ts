@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assignNearestWasm, wasmKernelsAvailable } from '../../src/kernels/wasm.js';
-import { assignNearest, assignNearestTs, getKernelBackend, setKernelBackend, sqDistRow } from '../../src/kernels/index.js';
+import { assignNearestWasm, sqDistBlockWasm, wasmKernelsAvailable } from '../../src/kernels/wasm.js';
+import { assignNearest, assignNearestTs, getKernelBackend, setKernelBackend, sqDistBlock, sqDistRow } from '../../src/kernels/index.js';
 import { KERNELS_SOURCE_SHA256 } from '../../src/kernels/wasm-module.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import { ROOT } from '../helpers/data.js';
@@ -222,4 +222,29 @@ test('setKernelBackend switches assignNearest between the TypeScript and WebAsse
   } finally {
     setKernelBackend(prev);
   }
+});
+
+test('sqDistBlock on the WebAssembly path is bitwise the TypeScript result (float64 and float32 outputs, NaN → 0)', () => {
+  const rng = createRng(18);
+  const prev = setKernelBackend('ts');
+  try {
+    for (const d of [1, 3, 17, 64, 130]) for (const nb of [1, 2, 5, 33, 100]) for (const na of [1, 7, 300, 1100]) {
+      const a = normal(rng, na * d, 2, 3), b = normal(rng, nb * d, 2, 3);
+      if (na === 7) a[2 * d] = NaN;
+      const t64 = new Float64Array(na * nb), w64 = new Float64Array(na * nb).fill(-1);
+      const t32 = new Float32Array(na * nb), w32 = new Float32Array(na * nb).fill(-1);
+      setKernelBackend('ts');
+      sqDistBlock(a, na, b, nb, d, t64); sqDistBlock(a, na, b, nb, d, t32);
+      setKernelBackend('wasm');
+      sqDistBlock(a, na, b, nb, d, w64); sqDistBlock(a, na, b, nb, d, w32);
+      assert.deepEqual(w64, t64, `float64 na=${na} nb=${nb} d=${d}`);
+      assert.deepEqual(w32, t32, `float32 na=${na} nb=${nb} d=${d}`);
+    }
+  } finally {
+    setKernelBackend(prev);
+  }
+});
+
+test('sqDistBlockWasm reports false for empty centre sets, leaving the call to the TypeScript kernel', () => {
+  assert.equal(sqDistBlockWasm(new Float32Array(4), 2, 2, new Float64Array(0), new Float64Array(0), new Float64Array(2), 0, new Float64Array(0)), false);
 });
