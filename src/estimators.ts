@@ -11,6 +11,8 @@ import * as minibatch from './centroid/minibatch.js';
 import * as spherical from './centroid/spherical.js';
 import * as bisecting from './centroid/bisecting.js';
 import * as kmedoids from './centroid/kmedoids.js';
+import * as hdbscan from './density/hdbscan.js';
+import * as agglomerative from './hierarchy/agglomerative.js';
 
 /** Fields the CLI reads from any fit result (all plain data). */
 export interface FitResultLike {
@@ -41,6 +43,10 @@ export interface CliAlgorithm {
   readonly initFile: 'centroids' | 'indices' | null;
   fit(x: MatrixLike, options: EstimatorOptions): FitResultLike;
   predict(model: unknown, x: MatrixLike): Int32Array;
+  /** Options the common test suite fits iris with (3 clusters expected). */
+  readonly testOptions: Readonly<Record<string, unknown>>;
+  /** True when predict(model, X) must equal the fit labels (false for HDBSCAN's approximate predict). */
+  readonly predictIsExact: boolean;
   /** Streaming step over one chunk (mini-batch k-means): returns the new state. */
   partialFit?(state: unknown, x: Matrix, options: EstimatorOptions): { kind: string };
 }
@@ -48,12 +54,20 @@ export interface CliAlgorithm {
 type AnyFit = (x: MatrixLike, o: never) => unknown;
 type AnyPredict = (m: never, x: MatrixLike) => Int32Array;
 
+interface EntryExtras {
+  testOptions?: Record<string, unknown>;
+  predictIsExact?: boolean;
+  partialFit?: (s: never, x: Matrix, o: never) => unknown;
+}
+
 function entry(name: string, title: string, kinds: string[], spec: OptionSpec, fit: AnyFit, predict: AnyPredict,
-  partialFit?: (s: never, x: Matrix, o: never) => unknown): CliAlgorithm {
+  extras: EntryExtras = {}): CliAlgorithm {
+  const { partialFit } = extras;
   const init = spec.init;
   const initFile = init?.type !== 'custom' ? null : /indices/.test(init.expected) ? 'indices' : 'centroids';
   return {
     name, title, kinds, spec, initFile,
+    testOptions: extras.testOptions ?? { k: 3, seed: 0 }, predictIsExact: extras.predictIsExact ?? true,
     fit: (x, o) => fit(x, o as never) as FitResultLike,
     predict: (m, x) => predict(m as never, x),
     ...(partialFit ? { partialFit: (s: unknown, x: Matrix, o: EstimatorOptions) => partialFit(s as never, x, o as never) as { kind: string } } : {}),
@@ -64,10 +78,14 @@ function entry(name: string, title: string, kinds: string[], spec: OptionSpec, f
 export const ALGORITHMS: readonly CliAlgorithm[] = [
   entry('kmeans', 'k-means', ['kmeans'], kmeans.KMEANS_SPEC, kmeans.fit, kmeans.predict),
   entry('minibatch-kmeans', 'mini-batch k-means', ['minibatch-kmeans', 'minibatch-kmeans-state'], minibatch.MINIBATCH_SPEC,
-    minibatch.fit, minibatch.predict, minibatch.partialFit),
+    minibatch.fit, minibatch.predict, { partialFit: minibatch.partialFit }),
   entry('spherical-kmeans', 'spherical k-means (cosine)', ['spherical-kmeans'], spherical.SPHERICAL_SPEC, spherical.fit, spherical.predict),
   entry('bisecting-kmeans', 'bisecting k-means', ['bisecting-kmeans'], bisecting.BISECTING_SPEC, bisecting.fit, bisecting.predict),
   entry('kmedoids', 'k-medoids (PAM)', ['kmedoids'], kmedoids.KMEDOIDS_SPEC, kmedoids.fit, kmedoids.predict),
+  entry('hdbscan', 'HDBSCAN (density)', ['hdbscan'], hdbscan.HDBSCAN_SPEC, hdbscan.fit, hdbscan.predict,
+    { testOptions: { minClusterSize: 5 }, predictIsExact: false }),
+  entry('agglomerative', 'agglomerative (hierarchical)', ['agglomerative'], agglomerative.AGGLOMERATIVE_SPEC,
+    agglomerative.fit, agglomerative.predict, { testOptions: { k: 3 } }),
 ];
 
 /** The algorithm named `name` (an `--algo` value), or undefined. */

@@ -27,3 +27,7 @@ export * as preprocessing from './preprocessing/index.js';
 export * as datasets from './datasets/index.js';
 export * as report from './report/index.js';
 export { ALGORITHMS as ESTIMATORS, algorithmByName as estimatorByName, algorithmByKind as estimatorByKind, type CliAlgorithm as EstimatorEntry } from './estimators.js';
+// density and hierarchy
+export * as neighbors from './neighbors/index.js';
+export * as hdbscan from './density/hdbscan.js';
+export * as hierarchy from './hierarchy/index.js';

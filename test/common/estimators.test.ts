@@ -12,7 +12,6 @@ import type { OptionEntry } from '../../src/core/options.js';
 import { bundled } from '../helpers/data.js';
 
 const { x } = bundled('iris');
-const base = { k: 3, seed: 0 };
 const isCode = (code: string, re?: RegExp) => (e: unknown): boolean =>
   e instanceof ClusterkitError && e.code === code && (!re || re.test(e.message));
 
@@ -29,11 +28,15 @@ function badValue(e: OptionEntry): unknown {
 }
 
 for (const est of ESTIMATORS) {
+  const base = est.testOptions;
+  const nClusters = est.name === 'hdbscan' ? 2 : 3; // HDBSCAN finds 2 clusters in iris (hdbscan library: 2)
   test(`${est.name}: fit on number[][] and on a Matrix gives the same bytes, and predict(fit) equals the labels`, () => {
     const a = est.fit(x, base), b = est.fit(toArrays(x), base);
     assert.deepEqual(a.labels, b.labels);
-    assert.deepEqual(est.predict(a, x), a.labels);
-    assert.equal(new Set(a.labels).size, 3);
+    const p = est.predict(a, x);
+    if (est.predictIsExact) assert.deepEqual(p, a.labels);
+    else assert.ok(p.filter((v, i) => v === a.labels[i]).length >= 0.9 * x.rows, 'approximate predict agrees on ≥ 90 % of rows');
+    assert.equal(new Set(a.labels).size - (a.labels.includes(-1) ? 1 : 0), nClusters);
   });
 
   test(`${est.name}: the same seed gives the same result, and a JSON round trip keeps predictions`, () => {
@@ -42,7 +45,7 @@ for (const est of ESTIMATORS) {
     const noTimes = (r: unknown): string => JSON.stringify(JSON.parse(toJSON(r)), (k, v: unknown) => (/seconds$/i.test(k) ? undefined : v));
     assert.equal(noTimes(a), noTimes(b));
     const back = fromJSON(toJSON(a));
-    assert.deepEqual(est.predict(back, x), a.labels);
+    assert.deepEqual(est.predict(back, x), est.predict(a, x));
   });
 
   test(`${est.name}: an unknown option is refused naming it`, () => {
@@ -51,7 +54,7 @@ for (const est of ESTIMATORS) {
 
   for (const [name, entry] of Object.entries(est.spec)) {
     const bad = badValue(entry);
-    if (bad === undefined || name === 'k') continue;
+    if (bad === undefined || name === 'k' || name === 'minClusterSize') continue;
     test(`${est.name}: option '${name}' refuses ${String(bad)} with a BAD_OPTION naming it`, () => {
       assert.throws(() => est.fit(x, { ...base, [name]: bad }), (e: unknown) =>
         e instanceof ClusterkitError && (e.code === 'BAD_OPTION' || e.code === 'DIM_MISMATCH') && e.message.includes(`'${name}'`));
@@ -59,8 +62,8 @@ for (const est of ESTIMATORS) {
   }
 
   test(`${est.name}: k > n, NaN data and a wrong dimension at predict time are refused`, () => {
-    assert.throws(() => est.fit([[1, 2], [3, 4]], { ...base, k: 3 }), isCode('BAD_OPTION', /'k'/));
-    assert.throws(() => est.fit([[1, 2], [3, NaN], [5, 6]], { ...base, k: 2 }), isCode('BAD_DATA', /row 1, column 1/));
+    if ('k' in base) assert.throws(() => est.fit([[1, 2], [3, 4]], { ...base, k: 3 }), isCode('BAD_OPTION', /'k'/));
+    assert.throws(() => est.fit([[1, 2], [3, NaN], [5, 6]], 'k' in base ? { ...base, k: 2 } : base), isCode('BAD_DATA', /row 1, column 1/));
     const m = est.fit(x, base);
     assert.throws(() => est.predict(m, [[1, 2, 3]]), isCode('DIM_MISMATCH'));
   });
