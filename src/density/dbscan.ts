@@ -24,7 +24,7 @@ import { checkAbort, type RunControl } from '../core/control.js';
 import {
   buildIndex, forEachRadius, radiusCounts, queryKnn, type NeighborMetric, type NeighborAlgorithm,
 } from '../neighbors/index.js';
-import { DEFAULT_LEAF_SIZE } from '../neighbors/kdtree.js';
+import { DEFAULT_LEAF_SIZE, type KDTree, minRdist, maxRdist, rdistAt, boxDiameter, toRdist } from '../neighbors/kdtree.js';
 
 export interface DbscanOptions extends RunControl {
   /** Neighbourhood radius (distance units of the metric), > 0. @defaultValue 0.5 */
@@ -114,6 +114,111 @@ function find(parent: Int32Array, i: number): number {
   return i;
 }
 
+/** Join the components of i and j; the root is the lower index. */
+function union(parent: Int32Array, i: number, j: number): void {
+  const a = find(parent, i), b = find(parent, j);
+  if (a !== b) { if (a < b) parent[b] = a; else parent[a] = b; }
+}
+
+/**
+ * KD-tree shortcut for the core components. A node whose box diameter is ≤ eps ("clique"
+ * node) has all its rows within eps of each other, so its core rows form one component: they
+ * are joined once up front, and a core row whose ball contains the whole node joins the node's
+ * first core row only; a clique node already in the row's component is skipped (unions only
+ * merge, so it has nothing left to join). Other nodes are opened down to their rows. The
+ * result equals joining every pair of core rows within eps.
+ */
+function treeUnion(tree: KDTree, eps: number, isCore: Uint8Array, parent: Int32Array,
+  progress: (done: number) => void): void {
+  const { nodeCount, nodeLeft, nodeRight, nodeStart, nodeEnd, index, d, points } = tree;
+  const rr = toRdist(tree.metric, eps);
+  const clique = new Uint8Array(nodeCount), firstCore = new Int32Array(nodeCount).fill(-1);
+  for (let v = nodeCount - 1; v >= 0; v--) { // children have larger ids than their parent
+    clique[v] = boxDiameter(tree, v) <= rr ? 1 : 0;
+    const l = nodeLeft[v]!;
+    if (l < 0) {
+      for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) if (isCore[index[p]!]) { firstCore[v] = index[p]!; break; }
+    } else firstCore[v] = firstCore[l]! >= 0 ? firstCore[l]! : firstCore[nodeRight[v]!]!;
+  }
+  // join the core rows of each topmost clique node
+  const stack: number[] = [0];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (clique[v]) {
+      const f = firstCore[v]!;
+      if (f >= 0) for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) if (isCore[index[p]!]) union(parent, f, index[p]!);
+      continue;
+    }
+    if (nodeLeft[v]! >= 0) stack.push(nodeRight[v]!, nodeLeft[v]!);
+  }
+  // core rows in tree order (neighbouring queries join the same components early)
+  const st = new Int32Array(256);
+  let done = 0;
+  for (let pos = 0; pos < tree.n; pos++) {
+    const i = index[pos]!;
+    if (!isCore[i]) continue;
+    const qo = pos * d;
+    let top = 0;
+    st[top++] = 0;
+    while (top > 0) {
+      const v = st[--top]!;
+      if (firstCore[v]! < 0) continue;
+      // a clique node already in i's component has nothing left to join
+      if (clique[v] && find(parent, firstCore[v]!) === find(parent, i)) continue;
+      if (minRdist(tree, v, points, qo) > rr) continue;
+      const inside = maxRdist(tree, v, points, qo) <= rr;
+      if (inside && clique[v]) { union(parent, i, firstCore[v]!); continue; }
+      const l = nodeLeft[v]!;
+      if (l >= 0) { st[top++] = nodeRight[v]!; st[top++] = l; continue; }
+      for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) {
+        const j = index[p]!;
+        if (j > i && isCore[j] && (inside || rdistAt(tree, p, points, qo) <= rr)) union(parent, i, j); // each pair once
+      }
+    }
+    if (++done % CHECK_EVERY === 0) progress(done);
+  }
+}
+
+/**
+ * KD-tree shortcut for border labels: each node keeps the lowest cluster id among its core rows;
+ * a node wholly inside the ball contributes that id, and nodes whose lowest id cannot improve
+ * the current best are skipped. Equals the minimum over all core rows within eps.
+ */
+function treeBorder(tree: KDTree, eps: number, isCore: Uint8Array, labels: Int32Array, nonCore: Int32Array,
+  progress: (done: number) => void): void {
+  const { nodeCount, nodeLeft, nodeRight, nodeStart, nodeEnd, index, d, points } = tree;
+  const rr = toRdist(tree.metric, eps);
+  const NONE = 0x7fffffff;
+  const minLabel = new Int32Array(nodeCount).fill(NONE);
+  for (let v = nodeCount - 1; v >= 0; v--) {
+    const l = nodeLeft[v]!;
+    if (l < 0) {
+      let m = NONE;
+      for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) { const j = index[p]!; if (isCore[j] && labels[j]! < m) m = labels[j]!; }
+      minLabel[v] = m;
+    } else minLabel[v] = Math.min(minLabel[l]!, minLabel[nodeRight[v]!]!);
+  }
+  const st = new Int32Array(256);
+  for (let t = 0; t < nonCore.length; t++) {
+    const i = nonCore[t]!, qo = tree.position[i]! * d;
+    let best = NONE, top = 0;
+    st[top++] = 0;
+    while (top > 0) {
+      const v = st[--top]!;
+      if (minLabel[v]! >= best || minRdist(tree, v, points, qo) > rr) continue;
+      if (maxRdist(tree, v, points, qo) <= rr) { best = minLabel[v]!; continue; }
+      const l = nodeLeft[v]!;
+      if (l >= 0) { st[top++] = nodeRight[v]!; st[top++] = l; continue; }
+      for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) {
+        const j = index[p]!;
+        if (isCore[j] && labels[j]! < best && rdistAt(tree, p, points, qo) <= rr) best = labels[j]!;
+      }
+    }
+    labels[i] = best === NONE ? -1 : best;
+    if ((t + 1) % CHECK_EVERY === 0) progress(t + 1);
+  }
+}
+
 /**
  * Fit DBSCAN. x [n × d] (or an n × n distance matrix with metric 'precomputed') is viewed,
  * not copied (the KD-tree keeps its own float64 copy) and never mutated.
@@ -131,7 +236,7 @@ export function fit(x: MatrixLike, options: DbscanOptions = {}): DbscanResult {
   checkAbort(o.signal, WHERE);
 
   // 1. core flags from Σ weights within eps (the row itself included)
-  const counts = radiusCounts(index, o.eps, w);
+  const counts = radiusCounts(index, o.eps, w, o.minSamples); // only sum ≥ minSamples matters
   const isCore = new Uint8Array(n);
   let nCore = 0;
   for (let i = 0; i < n; i++) if (counts[i]! >= o.minSamples) { isCore[i] = 1; nCore++; }
@@ -142,16 +247,19 @@ export function fit(x: MatrixLike, options: DbscanOptions = {}): DbscanResult {
   // 2. components of the core rows (union–find; the larger root index points to the smaller)
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  let seen = 0;
-  forEachRadius(index, core, o.eps, { includeSelf: false, distances: false }, (i, idx, _dist, count) => {
-    for (let t = 0; t < count; t++) {
-      const j = idx[t]!;
-      if (j <= i || !isCore[j]) continue; // each core pair once
-      const a = find(parent, i), b = find(parent, j);
-      if (a !== b) { if (a < b) parent[b] = a; else parent[a] = b; }
-    }
-    if (++seen % CHECK_EVERY === 0) { checkAbort(o.signal, WHERE); o.onProgress?.({ stage: WHERE, done: n + seen, total }); }
-  });
+  const progress = (done: number): void => { checkAbort(o.signal, WHERE); o.onProgress?.({ stage: WHERE, done, total }); };
+  if (index.tree) treeUnion(index.tree, o.eps, isCore, parent, (t) => progress(n + t));
+  else {
+    let seen = 0;
+    forEachRadius(index, core, o.eps, { includeSelf: false, distances: false }, (i, idx, _dist, count) => {
+      for (let t = 0; t < count; t++) {
+        const j = idx[t]!;
+        if (j <= i || !isCore[j]) continue; // each core pair once
+        union(parent, i, j);
+      }
+      if (++seen % CHECK_EVERY === 0) progress(n + seen);
+    });
+  }
 
   // 3. number clusters by their lowest-index core row (roots are the lowest index of their component)
   const labels = new Int32Array(n).fill(-1);
@@ -163,8 +271,9 @@ export function fit(x: MatrixLike, options: DbscanOptions = {}): DbscanResult {
   }
 
   // 4. border rows: the lowest cluster id among core neighbours
-  seen = 0;
-  if (nCore > 0) {
+  if (nCore > 0 && index.tree) treeBorder(index.tree, o.eps, isCore, labels, nonCore, (t) => progress(n + nCore + t));
+  else if (nCore > 0) {
+    let seen = 0;
     forEachRadius(index, nonCore, o.eps, { includeSelf: false, distances: false }, (i, idx, _dist, count) => {
       let best = -1;
       for (let t = 0; t < count; t++) {
@@ -172,7 +281,7 @@ export function fit(x: MatrixLike, options: DbscanOptions = {}): DbscanResult {
         if (isCore[j] && (best < 0 || labels[j]! < best)) best = labels[j]!;
       }
       labels[i] = best;
-      if (++seen % CHECK_EVERY === 0) { checkAbort(o.signal, WHERE); o.onProgress?.({ stage: WHERE, done: n + nCore + seen, total }); }
+      if (++seen % CHECK_EVERY === 0) progress(n + nCore + seen);
     });
   }
   o.onProgress?.({ stage: WHERE, done: total, total });

@@ -5,7 +5,7 @@ export {
   type IndexOptions, type NearestNeighborsOptions, type RadiusNeighborsOptions,
 } from './search.js';
 export {
-  buildKDTree, knn, radius, knnInto, radiusInto, radiusCountAt, toRdist, KHeap, NeighborBuffer, DEFAULT_LEAF_SIZE,
+  buildKDTree, knn, radius, knnInto, radiusInto, radiusCountAt, toRdist, minRdist, maxRdist, rdistAt, boxDiameter, KHeap, NeighborBuffer, DEFAULT_LEAF_SIZE,
   type KDTree, type KDTreeMetric, type KnnResult, type RadiusResult,
 } from './kdtree.js';
 export { bruteKnn, bruteRadius, bruteRadiusVisit, QUERY_BLOCK, DATA_BLOCK } from './brute.js';

@@ -153,7 +153,7 @@ function select(perm: Int32Array, data: Float32Array, d: number, dim: number, l:
 }
 
 /** Reduced distance (squared L2 or L1) from the query q[qo … qo+d) to the box of node v: a lower bound. */
-function minRdist(tree: KDTree, v: number, q: Float64Array, qo: number): number {
+export function minRdist(tree: KDTree, v: number, q: Float64Array, qo: number): number {
   const { d, lo, hi } = tree, o = v * d;
   let s = 0;
   if (tree.metric === 'euclidean') {
@@ -172,7 +172,7 @@ function minRdist(tree: KDTree, v: number, q: Float64Array, qo: number): number 
 }
 
 /** Reduced distance from the query to the farthest corner of node v's box: an upper bound. */
-function maxRdist(tree: KDTree, v: number, q: Float64Array, qo: number): number {
+export function maxRdist(tree: KDTree, v: number, q: Float64Array, qo: number): number {
   const { d, lo, hi } = tree, o = v * d;
   let s = 0;
   const l2 = tree.metric === 'euclidean';
@@ -185,7 +185,7 @@ function maxRdist(tree: KDTree, v: number, q: Float64Array, qo: number): number 
 }
 
 /** Reduced distance between query q (offset qo) and tree position p. */
-function rdistAt(tree: KDTree, p: number, q: Float64Array, qo: number): number {
+export function rdistAt(tree: KDTree, p: number, q: Float64Array, qo: number): number {
   const { d, points } = tree, o = p * d;
   let s = 0;
   if (tree.metric === 'euclidean') {
@@ -193,6 +193,17 @@ function rdistAt(tree: KDTree, p: number, q: Float64Array, qo: number): number {
   } else {
     for (let t = 0; t < d; t++) { const v = q[qo + t]! - points[o + t]!; s += v < 0 ? -v : v; }
   }
+  return s;
+}
+
+/**
+ * Reduced diameter of node v's box (squared L2 or L1 of hi − lo): no two of its points are
+ * farther apart (exactly, in the same float64 arithmetic as point distances).
+ */
+export function boxDiameter(tree: KDTree, v: number): number {
+  const { d, lo, hi } = tree, o = v * d;
+  let s = 0;
+  for (let t = 0; t < d; t++) { const g = hi[o + t]! - lo[o + t]!; s += tree.metric === 'euclidean' ? g * g : g; }
   return s;
 }
 
@@ -376,8 +387,11 @@ const radiusStack = new Int32Array(256);
  * Σ weights of the rows within reduced radius rr of query q[qo…] (count when weights is null),
  * including any row at distance 0; row `self` skipped (−1 = none). Boxes wholly inside the
  * ball are added without distance computations. Weights are indexed by original row.
+ * With a finite `limit` (weights non-negative), the search stops as soon as the sum reaches
+ * it and returns a value ≥ limit (nearer boxes are visited first); below the limit the sum is exact.
  */
-export function radiusCountAt(tree: KDTree, q: Float64Array, qo: number, rr: number, weights: Float64Array | null, self: number): number {
+export function radiusCountAt(tree: KDTree, q: Float64Array, qo: number, rr: number, weights: Float64Array | null, self: number,
+  limit = Infinity): number {
   const { nodeLeft, nodeRight, nodeStart, nodeEnd, index } = tree;
   const stack = radiusStack;
   let top = 0, total = 0;
@@ -389,6 +403,7 @@ export function radiusCountAt(tree: KDTree, q: Float64Array, qo: number, rr: num
     if (maxRdist(tree, v, q, qo) <= rr) {
       if (weights) for (let p = s; p < e; p++) { const i = index[p]!; if (i !== self) total += weights[i]!; }
       else { total += e - s; if (self >= 0 && tree.position[self]! >= s && tree.position[self]! < e) total--; }
+      if (total >= limit) return total;
       continue;
     }
     const l = nodeLeft[v]!;
@@ -398,10 +413,12 @@ export function radiusCountAt(tree: KDTree, q: Float64Array, qo: number, rr: num
         if (i === self) continue;
         if (rdistAt(tree, p, q, qo) <= rr) total += weights ? weights[i]! : 1;
       }
+      if (total >= limit) return total;
       continue;
     }
-    stack[top++] = nodeRight[v]!;
-    stack[top++] = l;
+    const r = nodeRight[v]!;
+    if (limit !== Infinity && minRdist(tree, r, q, qo) < minRdist(tree, l, q, qo)) { stack[top++] = l; stack[top++] = r; }
+    else { stack[top++] = r; stack[top++] = l; }
   }
   return total;
 }

@@ -265,13 +265,17 @@ export function forEachRadius(index: NeighborIndex, rows: Int32Array | null, r: 
  * Σ of weights (count when weights is null) of the indexed rows within distance r of each
  * indexed row, the row itself included: out [n] float64. The KD-tree adds whole boxes inside
  * the ball without distance computations. With non-integer weights the sum's rounding
- * depends on the visit order.
+ * depends on the visit order. With a finite `limit` and non-negative weights, a row's search
+ * may stop once its sum reaches the limit (the value is then some sum ≥ limit): enough to test
+ * sum ≥ limit, much faster in dense data.
  */
-export function radiusCounts(index: NeighborIndex, r: number, weights: Float64Array | null): Float64Array {
+export function radiusCounts(index: NeighborIndex, r: number, weights: Float64Array | null, limit = Infinity): Float64Array {
   const n = index.n, out = new Float64Array(n);
   if (index.tree) {
     const tree = index.tree, d = tree.d, rr = toRdist(tree.metric, r);
-    for (let p = 0; p < n; p++) out[tree.index[p]!] = radiusCountAt(tree, tree.points, p * d, rr, weights, -1);
+    let lim = limit;
+    if (weights) for (let i = 0; i < n; i++) if (weights[i]! < 0) { lim = Infinity; break; }
+    for (let p = 0; p < n; p++) out[tree.index[p]!] = radiusCountAt(tree, tree.points, p * d, rr, weights, -1, lim);
     return out;
   }
   forEachRadius(index, null, r, { includeSelf: true, distances: false }, (i, idx, _dist, count) => {

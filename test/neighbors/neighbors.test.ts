@@ -205,6 +205,8 @@ describe('neighbors: radius queries', () => {
       const counts = radiusCounts(index, 0.3, null);
       const w = Float64Array.from({ length: 1000 }, (_, i) => i % 3);
       const wc = radiusCounts(index, 0.3, w);
+      const capped = radiusCounts(index, 0.3, null, 5); // exact below 5, some value ≥ 5 otherwise
+      for (let i = 0; i < 1000; i++) assert.ok(counts[i]! < 5 ? capped[i] === counts[i] : capped[i]! >= 5 && capped[i]! <= counts[i]!);
       for (let i = 0; i < 1000; i++) {
         const c = full.indptr[i + 1]! - full.indptr[i]!;
         assert.equal(seen[i], c);
