@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dbscan from '../../src/density/dbscan.js';
 import { toJSON, fromJSON } from '../../src/core/json.js';
+import { createRng } from '../../src/core/rng.js';
 import { rowRange, type Matrix } from '../../src/core/matrix.js';
 import { csvMatrix, fixture, fromRows, ari } from '../helpers/data.js';
 import { throwsCode } from '../helpers/errors.js';
@@ -154,5 +155,24 @@ describe('dbscan.fit: options and errors', () => {
     let last = { done: 0, total: 1 };
     dbscan.fit(rowRange(X, 0, 500), { eps: 0.3, onProgress: (p) => { last = p; } });
     assert.equal(last.done, last.total);
+  });
+});
+
+describe('dbscan.fit: memory', () => {
+  it('dbscan.fit on 200 000 rows stays within 64 MB of extra memory during the run (no n × n, no stored neighbourhoods)', () => {
+    const n = 200_000, data = new Float32Array(2 * n);
+    const rng = createRng(7), rnd = (): number => rng.next();
+    for (let i = 0; i < n; i++) {
+      const c = i % 5; // five dense squares and a sparse background
+      data[2 * i] = i % 10 === 9 ? rnd() * 50 : c * 10 + rnd() * 2;
+      data[2 * i + 1] = i % 10 === 9 ? rnd() * 50 : c * 7 + rnd() * 2;
+    }
+    const used = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+    const base = used();
+    let peak = 0;
+    const r = dbscan.fit({ data, rows: n, cols: 2 }, { eps: 0.05, minSamples: 10, onProgress: () => { peak = Math.max(peak, used() - base); } });
+    peak = Math.max(peak, used() - base);
+    assert.equal(r.nClusters, 5);
+    assert.ok(peak < 64 * 2 ** 20, `extra memory ${(peak / 2 ** 20).toFixed(1)} MB`);
   });
 });
