@@ -64,12 +64,9 @@ export interface OpticsOptions extends RunControl {
   minClusterSize?: number | null;
 }
 
-const sizeOrFraction = (lo: number) => (v: unknown): boolean =>
-  typeof v === 'number' && Number.isFinite(v) && ((Number.isInteger(v) && v >= lo) || (v > 0 && v < 1));
-
 /** Option table: drives validation, CLI flags and docs. */
 export const OPTICS_SPEC = {
-  minSamples: { type: 'custom', expected: 'an integer ≥ 2 or a fraction in (0, 1)', check: sizeOrFraction(2), doc: 'neighbourhood size (self included) for a core point' },
+  minSamples: { type: 'float', min: 0, exclusiveMin: true, default: 5, doc: 'neighbourhood size (self included) for a core point: an integer ≥ 2, or a fraction of n in (0, 1)' },
   maxEps: { type: 'float', min: 0, nullable: true, doc: 'largest neighbourhood radius (default: unlimited)' },
   metric: { type: 'enum', values: ['euclidean', 'manhattan', 'cosine', 'precomputed'], default: 'euclidean', doc: 'distance' },
   algorithm: { type: 'enum', values: ['auto', 'kd_tree', 'brute'], default: 'auto', doc: "neighbour search; 'auto' = kd_tree in low dimension" },
@@ -78,7 +75,7 @@ export const OPTICS_SPEC = {
   eps: { type: 'float', min: 0, nullable: true, doc: "cut radius for clusterMethod 'dbscan' (default: maxEps)" },
   xi: { type: 'float', min: 0, max: 1, default: 0.05, doc: 'minimum steepness of a cluster boundary' },
   predecessorCorrection: { type: 'bool', default: true, doc: 'correct xi clusters with predecessors' },
-  minClusterSize: { type: 'custom', expected: 'an integer ≥ 2, a fraction in (0, 1), or null', check: (v) => v === null || sizeOrFraction(2)(v), doc: 'minimum xi cluster size (default: minSamples)' },
+  minClusterSize: { type: 'float', min: 0, exclusiveMin: true, nullable: true, doc: 'minimum xi cluster size: an integer ≥ 2 or a fraction of n in (0, 1) (default: minSamples)' },
 } as const satisfies OptionSpec;
 
 export interface ResolvedOpticsOptions {
@@ -139,6 +136,7 @@ export function round15(v: number): number {
 
 /** Resolve a size given as a count or a fraction of n (scikit-learn: fraction → max(2, ⌊f·n⌋)). */
 function resolveSize(v: number, n: number, param: string): number {
+  if (v >= 1 && (!Number.isInteger(v) || v < 2)) badOption(WHERE, param, 'an integer ≥ 2 or a fraction in (0, 1)', v);
   if (v > n) badOption(WHERE, param, `at most the number of rows (${n})`, v);
   return v < 1 ? Math.max(2, Math.trunc(v * n)) : v;
 }
@@ -333,12 +331,12 @@ function opticsGraph(index: NeighborIndex, minSamples: number, maxEps: number, c
  * @throws ClusterkitError BAD_OPTION / UNKNOWN_OPTION / BAD_DATA / EMPTY_DATA / ABORTED.
  */
 export function fit(x: MatrixLike, options: OpticsOptions = {}): OpticsResult {
-  const o = resolveOptions<Required<Omit<OpticsOptions, 'onProgress' | 'signal' | 'maxEps' | 'eps' | 'minClusterSize' | 'minSamples'>> &
-    Pick<OpticsOptions, 'onProgress' | 'signal' | 'maxEps' | 'eps' | 'minClusterSize' | 'minSamples'>>(WHERE, OPTICS_SPEC, options);
+  const o = resolveOptions<Required<Omit<OpticsOptions, 'onProgress' | 'signal' | 'maxEps' | 'eps' | 'minClusterSize'>> &
+    Pick<OpticsOptions, 'onProgress' | 'signal' | 'maxEps' | 'eps' | 'minClusterSize'>>(WHERE, OPTICS_SPEC, options);
   const X = toMatrix(x, WHERE);
   checkData(X, WHERE);
   const n = X.rows;
-  const minSamples = resolveSize(o.minSamples ?? 5, n, 'minSamples');
+  const minSamples = resolveSize(o.minSamples, n, 'minSamples');
   checkIntRange(WHERE, 'minSamples', minSamples, 2, n, 'n');
   const minClusterSize = o.minClusterSize === null || o.minClusterSize === undefined ? minSamples : resolveSize(o.minClusterSize, n, 'minClusterSize');
   const maxEps = o.maxEps ?? Infinity;
