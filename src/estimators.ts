@@ -12,6 +12,7 @@ import * as spherical from './centroid/spherical.js';
 import * as bisecting from './centroid/bisecting.js';
 import * as kmedoids from './centroid/kmedoids.js';
 import * as hdbscan from './density/hdbscan.js';
+import * as dbscan from './density/dbscan.js';
 import * as agglomerative from './hierarchy/agglomerative.js';
 
 /** Fields the CLI reads from any fit result (all plain data). */
@@ -84,6 +85,8 @@ export const ALGORITHMS: readonly CliAlgorithm[] = [
   entry('kmedoids', 'k-medoids (PAM)', ['kmedoids'], kmedoids.KMEDOIDS_SPEC, kmedoids.fit, kmedoids.predict),
   entry('hdbscan', 'HDBSCAN (density)', ['hdbscan'], hdbscan.HDBSCAN_SPEC, hdbscan.fit, hdbscan.predict,
     { testOptions: { minClusterSize: 5 }, predictIsExact: false }),
+  entry('dbscan', 'DBSCAN (density)', ['dbscan'], dbscan.DBSCAN_SPEC, dbscan.fit, dbscan.predictNearestCore,
+    { testOptions: { eps: 0.5, minSamples: 4 }, predictIsExact: false }),
   entry('agglomerative', 'agglomerative (hierarchical)', ['agglomerative'], agglomerative.AGGLOMERATIVE_SPEC,
     agglomerative.fit, agglomerative.predict, { testOptions: { k: 3 } }),
 ];

@@ -31,3 +31,5 @@ export { ALGORITHMS as ESTIMATORS, algorithmByName as estimatorByName, algorithm
 export * as neighbors from './neighbors/index.js';
 export * as hdbscan from './density/hdbscan.js';
 export * as hierarchy from './hierarchy/index.js';
+export * as dbscan from './density/dbscan.js';
+export * as optics from './density/optics.js';

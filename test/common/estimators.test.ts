@@ -54,7 +54,7 @@ for (const est of ESTIMATORS) {
 
   for (const [name, entry] of Object.entries(est.spec)) {
     const bad = badValue(entry);
-    if (bad === undefined || name === 'k' || name === 'minClusterSize') continue;
+    if (bad === undefined || name === 'k') continue;
     test(`${est.name}: option '${name}' refuses ${String(bad)} with a BAD_OPTION naming it`, () => {
       assert.throws(() => est.fit(x, { ...base, [name]: bad }), (e: unknown) =>
         e instanceof ClusterkitError && (e.code === 'BAD_OPTION' || e.code === 'DIM_MISMATCH') && e.message.includes(`'${name}'`));
