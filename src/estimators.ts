@@ -13,6 +13,8 @@ import * as bisecting from './centroid/bisecting.js';
 import * as kmedoids from './centroid/kmedoids.js';
 import * as hdbscan from './density/hdbscan.js';
 import * as dbscan from './density/dbscan.js';
+import * as optics from './density/optics.js';
+import { ClusterkitError } from './core/errors.js';
 import * as agglomerative from './hierarchy/agglomerative.js';
 
 /** Fields the CLI reads from any fit result (all plain data). */
@@ -48,6 +50,8 @@ export interface CliAlgorithm {
   readonly testOptions: Readonly<Record<string, unknown>>;
   /** True when predict(model, X) must equal the fit labels (false for HDBSCAN's approximate predict). */
   readonly predictIsExact: boolean;
+  /** False when the algorithm has no predict (OPTICS): `predict` then throws BAD_OPTION. */
+  readonly canPredict: boolean;
   /** Streaming step over one chunk (mini-batch k-means): returns the new state. */
   partialFit?(state: unknown, x: Matrix, options: EstimatorOptions): { kind: string };
 }
@@ -58,6 +62,7 @@ type AnyPredict = (m: never, x: MatrixLike) => Int32Array;
 interface EntryExtras {
   testOptions?: Record<string, unknown>;
   predictIsExact?: boolean;
+  canPredict?: boolean;
   partialFit?: (s: never, x: Matrix, o: never) => unknown;
 }
 
@@ -69,6 +74,7 @@ function entry(name: string, title: string, kinds: string[], spec: OptionSpec, f
   return {
     name, title, kinds, spec, initFile,
     testOptions: extras.testOptions ?? { k: 3, seed: 0 }, predictIsExact: extras.predictIsExact ?? true,
+    canPredict: extras.canPredict ?? true,
     fit: (x, o) => fit(x, o as never) as FitResultLike,
     predict: (m, x) => predict(m as never, x),
     ...(partialFit ? { partialFit: (s: unknown, x: Matrix, o: EstimatorOptions) => partialFit(s as never, x, o as never) as { kind: string } } : {}),
@@ -89,7 +95,14 @@ export const ALGORITHMS: readonly CliAlgorithm[] = [
     { testOptions: { eps: 0.5, minSamples: 4 }, predictIsExact: false }),
   entry('agglomerative', 'agglomerative (hierarchical)', ['agglomerative'], agglomerative.AGGLOMERATIVE_SPEC,
     agglomerative.fit, agglomerative.predict, { testOptions: { k: 3 } }),
+  entry('optics', 'OPTICS (density, fit only)', ['optics'], optics.OPTICS_SPEC, optics.fit, opticsPredict,
+    { testOptions: { minSamples: 15, xi: 0.05 }, predictIsExact: false, canPredict: false }),
 ];
+
+/** OPTICS orders the training rows only: there is no rule to label new rows. Always throws. */
+function opticsPredict(_model: unknown, _x: MatrixLike): Int32Array {
+  throw new ClusterkitError('BAD_OPTION', "optics: predict must not be called: OPTICS has no predict (it only orders the training rows). Got a request to label new rows; use --algo hdbscan (approximate predict) or dbscan (nearest core point) instead.", 'algo');
+}
 
 /** The algorithm named `name` (an `--algo` value), or undefined. */
 export function algorithmByName(name: string): CliAlgorithm | undefined {
