@@ -19,6 +19,7 @@ import {
 } from './common.js';
 import { fmt, keyValues } from './format.js';
 import { ProgressBar } from './progress.js';
+import { DENSITY_ALGOS, noiseOf, writeDensityOutputs } from './density.js';
 
 /** Flags of `fit` that are not estimator options. */
 export const FIT_SPEC = {
@@ -30,6 +31,9 @@ export const FIT_SPEC = {
   weights: { type: 'string', doc: 'column of non-negative row weights (kept out of the features)' },
   header: HEADER_ENTRY,
   scale: { type: 'enum', values: ['none', 'standard', 'minmax'], default: 'none', doc: 'scale columns before fitting; the scaler is saved in the model and applied by predict' },
+  tree: { type: 'string', doc: 'write the cluster tree as JSON: HDBSCAN condensed tree (parent, child, lambdaVal, childSize + selected nodes), agglomerative linkage tree, OPTICS xi hierarchy' },
+  scores: { type: 'string', doc: "HDBSCAN: write per-row membership probability and GLOSH outlier score as CSV (header 'probability,outlier_score')" },
+  linkageOut: { type: 'string', doc: "write the SciPy-style linkage matrix as CSV (header 'id_a,id_b,height,size'): HDBSCAN's single-linkage tree or agglomerative's merges" },
   stream: { type: 'bool', default: false, doc: 'minibatch-kmeans on a CSV/TSV: read chunks of --batch-size rows and fit with partialFit, one step per chunk, --max-iter passes (default 1); memory ~ one chunk' },
   ...OUTPUT_SPEC,
 } as const satisfies OptionSpec;
@@ -37,6 +41,7 @@ export const FIT_SPEC = {
 const IO_FLAGS: Flag[] = flagsFromSpec(FIT_SPEC, [], {
   out: { valueName: 'FILE' }, model: { valueName: 'FILE' }, columns: { valueName: 'A,B,…' },
   labelColumn: { valueName: 'COLUMN' }, weights: { valueName: 'COLUMN' },
+  tree: { valueName: 'FILE' }, scores: { valueName: 'FILE' }, linkageOut: { valueName: 'FILE' },
 });
 
 /** Spec keys never exposed as flags (set from other flags). */
@@ -74,6 +79,14 @@ ${formatFlagHelp(groups)}Examples:
   clusterkit fit data/iris.features.csv --algo kmeans --k 3 --seed 0 --out labels.csv
   clusterkit fit wine.csv --label-column class --scale standard --k 3 --model model.json --json
   clusterkit fit big.csv --algo minibatch-kmeans --stream --k 50 --batch-size 4096 --out labels.csv
+  clusterkit fit data/noisy2d.features.csv --algo hdbscan --min-cluster-size 15 --out labels.csv --tree tree.json --scores scores.csv --model hdb.json
+  clusterkit fit data/noisy2d.features.csv --algo dbscan --eps 0.3 --min-samples 10 --out labels.csv
+  clusterkit fit data/noisy2d.features.csv --algo optics --min-samples 10 --xi 0.05 --out labels.csv
+  clusterkit fit data/iris.features.csv --algo agglomerative --linkage ward --k 3 --linkage-out Z.csv
+
+Density algorithms (hdbscan, dbscan, optics) label noise -1; their summary gives n_clusters, n_noise
+and noise_fraction (inertia is null). OPTICS has no predict; HDBSCAN models predict approximately
+(approximatePredict) and DBSCAN models by the nearest core point.
 
 Exit status: 0 on success, 2 on bad input (one line on stderr), 1 on an unexpected error.
 `;
@@ -94,7 +107,12 @@ export interface FitSummary {
   n: number;
   d: number;
   k: number;
-  inertia: number;
+  /** Null for density algorithms (noise makes it meaningless). */
+  inertia: number | null;
+  /** Density algorithms: clusters (noise excluded), noise rows, and their fraction of n. */
+  n_clusters?: number;
+  n_noise?: number;
+  noise_fraction?: number;
   iterations: number | null;
   converged: boolean | null;
   seconds: number;
@@ -194,13 +212,19 @@ async function fitInMemory(input: string, algo: CliAlgorithm, aFlags: Flag[], op
   const result = fitWithFlags(algo, aFlags, x, opts);
   const seconds = (performance.now() - t0) / 1000;
   if (io.out !== undefined) await writeLabels(io.out as string, result.labels);
+  await writeDensityOutputs(algo.name, result, {
+    ...(io.tree !== undefined ? { tree: io.tree as string } : {}),
+    ...(io.scores !== undefined ? { scores: io.scores as string } : {}),
+    ...(io.linkageOut !== undefined ? { linkageOut: io.linkageOut as string } : {}),
+  });
   if (io.model !== undefined) await saveModel(io.model as string, { ...result, inputColumns: table.columnNames, scaler });
+  const density = DENSITY_ALGOS.includes(algo.name);
   const s: FitSummary = {
     algorithm: algo.name,
     params: { ...result.options, scale: scaleName(scaler) },
     input,
     n: x.rows, d: x.cols, k: result.k,
-    inertia: typeof result.inertia === 'number' ? result.inertia : inertiaOf(x, result.labels),
+    inertia: density ? null : typeof result.inertia === 'number' ? result.inertia : inertiaOf(x, result.labels),
     iterations: typeof result.nIter === 'number' ? result.nIter : null,
     converged: typeof result.converged === 'boolean' ? result.converged : null,
     seconds,
@@ -210,6 +234,10 @@ async function fitInMemory(input: string, algo: CliAlgorithm, aFlags: Flag[], op
     warnings: [...(result.warnings ?? [])],
   };
   if (typeof result.loss === 'number') s.loss = result.loss;
+  if (density) {
+    const { nNoise, noiseFraction } = noiseOf(result.labels);
+    s.n_clusters = result.k; s.n_noise = nNoise; s.noise_fraction = noiseFraction;
+  }
   if (table.labels) {
     const e = externalScores(table.labels, result.labels);
     s.ari = e.ari;
@@ -237,6 +265,9 @@ async function fitStream(input: string, algo: CliAlgorithm, aFlags: Flag[], opts
   }
   if (io.scale !== undefined && io.scale !== 'none') {
     throw usage('fit', `flag '--scale' must be 'none' with --stream (scale the file beforehand). Got '${String(io.scale)}'.`, 'scale');
+  }
+  for (const f of ['tree', 'scores', 'linkageOut'] as const) {
+    if (io[f] !== undefined) throw usage('fit', `flag '--${f === 'linkageOut' ? 'linkage-out' : f}' must not be used with --stream. Got both.`, f);
   }
   const header = headerOption(io.header);
   const batch = (opts.batchSize as number | undefined) ?? 1024;
@@ -310,7 +341,9 @@ function readable(s: FitSummary): string {
     ['input', `${s.input} (${s.n} rows × ${s.d} columns)`],
     ['algorithm', `${s.algorithm} (${Object.entries(s.params).filter(([k]) => k !== 'k').map(([k, v]) => `${k} ${String(v)}`).join(', ')})`],
     ['clusters', `${s.k} (sizes ${s.sizes.join(', ')})`],
-    ['inertia', fmt(s.inertia, 6)],
+    ...(s.n_noise !== undefined
+      ? [['noise', `${s.n_noise} rows (${fmt(100 * s.noise_fraction!, 3)} %), label -1`] as [string, string]]
+      : [['inertia', s.inertia === null ? '-' : fmt(s.inertia, 6)] as [string, string]]),
     ...(s.loss !== undefined ? [['loss', `${fmt(s.loss, 6)} (total deviation)`] as [string, string]] : []),
     ['iterations', s.iterations === null ? '-' : `${s.iterations}${s.converged === false ? ' (not converged: raise --max-iter)' : ''}`],
     ['seconds', fmt(s.seconds, 3)],

@@ -26,11 +26,19 @@ function helpText(): string {
 
 Assign each row of INPUT to the nearest cluster of a saved model. The model's input columns are
 read by name and its scaler (--scale at fit time) is applied first.
-Models of: ${ALGORITHMS.map((a) => a.name).join(', ')}.
+Models of: ${ALGORITHMS.filter((a) => a.canPredict).map((a) => a.name).join(', ')}.
+How new rows are labelled:
+  k-means family, k-medoids, agglomerative: the nearest centre / medoid / training row's cluster
+  hdbscan: approximate predict (the hdbscan library's approximate_predict): where the row would
+           join the condensed tree, without re-clustering; may be -1 (noise)
+  dbscan:  the cluster of the nearest core point when it lies within eps, else -1 (noise)
+  optics:  no predict (it only orders the training rows): refit, or use hdbscan/dbscan
 
 ${formatFlagHelp([{ title: 'Flags', flags: FLAGS }])}Example:
   clusterkit fit train.csv --k 3 --scale standard --model model.json
   clusterkit predict new.csv --model model.json --out labels.csv
+  clusterkit fit data/noisy2d.features.csv --algo hdbscan --min-cluster-size 15 --model hdb.json
+  clusterkit predict data/noisy2d.features.csv --model hdb.json --out labels.csv
 `;
 }
 
