@@ -1,0 +1,370 @@
+/**
+ * Nested density tree (Haschka & Bakarji, "Semantic Tree Inference", arXiv 2512.23471; method
+ * notes in the design folder): a hierarchy of clusters from the densest groups (leaves) up to
+ * one root holding every row, each node with its members, size, density level and children.
+ *
+ * Two sources:
+ * - `fromHdbscan(model)`: the cluster nodes of HDBSCAN's condensed tree (levels are λ = 1 / distance).
+ * - `fromDbscanSweep(x, {eps, minSamples})`: DBSCAN at each ε of an ascending list (levels are ε).
+ *   For a fixed minSamples, core rows and their clusters only grow with ε, so each cluster at ε
+ *   sits inside exactly one cluster at the next ε (the one holding its core rows). Chains of
+ *   clusters with identical members across consecutive ε are merged into one node.
+ *
+ * Members are stored once: `order` is a permutation of the rows [n] and node v holds
+ * `order[start … end)` (its own rows first, then each child's range), so the tree costs
+ * O(n) + O(nodes) memory. The tree is plain data (`toJSON` / `fromJSON` round trip it).
+ *
+ * Border rows in the sweep: DBSCAN gives a non-core row to the first cluster that reaches it, so
+ * a border row of cluster A at ε may go to a cluster other than A's at a larger ε. The tree
+ * keeps each row in the chain of the first cluster it joined (so members nest); the few rows
+ * where DBSCAN's own label differs are listed in `switches`, and `layerLabels(tree, i)`
+ * rebuilds DBSCAN's labels at `eps[i]` exactly.
+ */
+import { ClusterkitError, badOption, show } from '../core/errors.js';
+import { type MatrixLike, toMatrix, checkData } from '../core/matrix.js';
+import type { NeighborMetric } from '../neighbors/index.js';
+import { fit as dbscanFit } from './dbscan.js';
+import { condensedClusters, type HdbscanResult } from './hdbscan.js';
+
+/** One node of a nested density tree. */
+export interface NestedTreeNode {
+  /** Index in `tree.nodes`; the root is 0 and every parent comes before its children. */
+  readonly id: number;
+  /** Parent id, −1 for the root. */
+  readonly parent: number;
+  /** Child ids, ascending. */
+  readonly children: readonly number[];
+  /** Members are `tree.order[start … end)`; the first `ownSize` of them belong to no child. */
+  readonly start: number;
+  readonly end: number;
+  /** Number of members (end − start). */
+  readonly size: number;
+  /** Members that fall in no child (HDBSCAN: rows leaving this cluster as noise; sweep: rows first clustered here). */
+  readonly ownSize: number;
+  /** Depth below the root (root 0). */
+  readonly depth: number;
+  /** Density level of the node, = birth: λ (hdbscan) or ε (sweep). */
+  readonly level: number;
+  /** hdbscan: λ at which the node splits off its parent (0 for the root). Sweep: the smallest ε at which the node exists. */
+  readonly birth: number;
+  /** hdbscan: largest λ of its own rows (where its last points leave; Number.MAX_VALUE for zero distances).
+   *  Sweep: the ε at which it merges into its parent (= parent's birth; the root: the largest ε it is seen at). */
+  readonly death: number;
+  /** Name `L{layer}C{cluster}N{size}` (hdbscan: layer = depth, cluster = condensed node id − n). */
+  readonly name: string;
+  /** hdbscan: flat label when the node is a selected cluster, else −1. Sweep: DBSCAN label at `firstLayer` (−1 for a synthetic root). */
+  readonly cluster: number;
+  /** Sweep: first and last layer (index into `layers`) the node stands for (a synthetic root: layers.length); hdbscan: −1. */
+  readonly firstLayer: number;
+  readonly lastLayer: number;
+  /** Text hook, filled by `annotateTree`. */
+  readonly label?: string;
+  readonly keywords?: readonly string[];
+}
+
+/** One ε of a sweep. */
+export interface SweepLayer {
+  readonly eps: number;
+  /** DBSCAN clusters at this ε. */
+  readonly nClusters: number;
+  /** Node of each DBSCAN cluster label [nClusters]. */
+  readonly nodeOfCluster: Int32Array;
+  /** 1 − noise fraction. */
+  readonly coverage: number;
+}
+
+export interface NestedTree {
+  readonly kind: 'nested-tree';
+  readonly version: 1;
+  readonly source: 'hdbscan' | 'dbscan-sweep';
+  /** Unit of level/birth/death: 'lambda' (1 / distance, larger = denser) or 'eps' (distance, smaller = denser). */
+  readonly levelKind: 'lambda' | 'eps';
+  /** Rows. */
+  readonly n: number;
+  /** Permutation of 0…n−1 [n]; node v holds order[v.start … v.end). */
+  readonly order: Int32Array;
+  readonly nodes: readonly NestedTreeNode[];
+  /** Sweep only (empty for hdbscan), ascending ε. */
+  readonly layers: readonly SweepLayer[];
+  /** Sweep: border rows whose DBSCAN cluster at a layer is not the tree's (columnar, [m]): row, layer, DBSCAN label. */
+  readonly switches: { readonly row: Int32Array; readonly layer: Int32Array; readonly cluster: Int32Array };
+  /** Sweep: the options used (hdbscan: the model's minClusterSize etc. are in the model). */
+  readonly options: { readonly minSamples: number; readonly metric: string } | null;
+  readonly warnings: readonly string[];
+}
+
+const WHERE = 'nestedTree';
+
+interface Draft { parent: number; birth: number; death: number; name: string; cluster: number; firstLayer: number; lastLayer: number }
+
+/** Lay out members: `home[i]` = deepest node holding row i. Nodes must list parents first. */
+function assemble(drafts: Draft[], home: Int32Array, base: Omit<NestedTree, 'order' | 'nodes'>): NestedTree {
+  const m = drafts.length, n = home.length;
+  const own = new Int32Array(m), size = new Int32Array(m), start = new Int32Array(m), depth = new Int32Array(m);
+  const children: number[][] = drafts.map(() => []);
+  for (let v = 1; v < m; v++) { children[drafts[v]!.parent]!.push(v); depth[v] = depth[drafts[v]!.parent]! + 1; }
+  for (let i = 0; i < n; i++) own[home[i]!]!++;
+  for (let v = m - 1; v >= 0; v--) { size[v]! += own[v]!; if (v > 0) size[drafts[v]!.parent]! += size[v]!; }
+  for (let v = 0; v < m; v++) {
+    let cur = start[v]! + own[v]!;
+    for (const c of children[v]!) { start[c] = cur; cur += size[c]!; }
+  }
+  const pos = Int32Array.from(start), order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[pos[home[i]!]!++] = i;
+  const nodes: NestedTreeNode[] = drafts.map((d, v) => ({
+    id: v, parent: d.parent, children: children[v]!, start: start[v]!, end: start[v]! + size[v]!, size: size[v]!,
+    ownSize: own[v]!, depth: depth[v]!, level: d.birth, birth: d.birth, death: d.death,
+    name: d.name.replace('{size}', String(size[v]!)).replace('{depth}', String(depth[v]!)),
+    cluster: d.cluster, firstLayer: d.firstLayer, lastLayer: d.lastLayer,
+  }));
+  return { ...base, order, nodes } as NestedTree;
+}
+
+const noSwitches = () => ({ row: new Int32Array(0), layer: new Int32Array(0), cluster: new Int32Array(0) });
+
+/**
+ * The nested tree of a fitted HDBSCAN model: one node per cluster node of the condensed tree
+ * (root = all n rows, λ = 0), levels in λ = 1 / distance. A row's deepest node is the cluster it
+ * leaves (as noise or at the leaf). Selected clusters keep their flat label in `cluster`.
+ * A pure function of the model; O(n + nodes).
+ */
+export function fromHdbscan(model: Pick<HdbscanResult, 'condensedTree' | 'selectedNodes' | 'stability' | 'labels'>): NestedTree {
+  const n = model.labels.length;
+  if (n === 0 || model.stability.length === 0) {
+    throw new ClusterkitError('BAD_MODEL', `${WHERE}: the HDBSCAN model must have a condensed tree (n ≥ 2). Got ${n} rows.`);
+  }
+  const cc = condensedClusters(model);
+  const m = cc.node.length;
+  const drafts: Draft[] = [];
+  for (let v = 0; v < m; v++) {
+    drafts.push({
+      parent: v === 0 ? -1 : cc.parent[v]! - n, birth: cc.lambdaBirth[v]!, death: cc.lambdaDeath[v]!,
+      name: `L{depth}C${v}N{size}`, cluster: cc.label[v]!, firstLayer: -1, lastLayer: -1,
+    });
+  }
+  const home = new Int32Array(n); // rows missing from the tree (n = 1) stay at the root
+  const t = model.condensedTree;
+  for (let r = 0; r < t.child.length; r++) if (t.child[r]! < n) home[t.child[r]!] = t.parent[r]! - n;
+  return assemble(drafts, home, {
+    kind: 'nested-tree', version: 1, source: 'hdbscan', levelKind: 'lambda', n, layers: [], switches: noSwitches(),
+    options: null, warnings: [],
+  });
+}
+
+/** Options of `fromDbscanSweep`. */
+export interface DbscanSweepOptions {
+  /** The ε values (distance units, > 0, finite, at least one). Sorted ascending and de-duplicated
+   *  here, so any order is accepted. */
+  eps: readonly number[];
+  /** DBSCAN minSamples (neighbourhood count, the row itself included). @defaultValue 5 */
+  minSamples?: number;
+  /** Distance, as DBSCAN ('precomputed' not supported here). @defaultValue 'euclidean' */
+  metric?: Exclude<NeighborMetric, 'precomputed'>;
+}
+
+/**
+ * Nested tree from DBSCAN at each ε (ascending): clusters at a smaller ε are children of the
+ * cluster at the next ε holding their core rows; a cluster with the same members as its parent
+ * cluster is merged into it (birth = smallest ε of the chain). When the largest ε does not give
+ * one cluster holding every row, a root (cluster −1, birth = death = largest ε) holds all rows,
+ * noise included. Runs `dbscan.fit` once per ε (the data are viewed, never mutated):
+ * cost = Σ DBSCAN costs; memory O(n × layers) while building, O(n + nodes + switches) kept.
+ * @throws ClusterkitError BAD_OPTION (empty or non-positive ε list, bad minSamples, unknown keys) / BAD_DATA / EMPTY_DATA.
+ */
+export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): NestedTree {
+  if (options === null || typeof options !== 'object') badOption(WHERE, 'eps', 'a non-empty array of ε > 0', options);
+  for (const key of Object.keys(options)) {
+    if (!['eps', 'minSamples', 'metric'].includes(key)) {
+      throw new ClusterkitError('UNKNOWN_OPTION', `${WHERE}: option '${key}' must be one of eps, minSamples, metric. Got ${show(key)}.`, key);
+    }
+  }
+  const raw = options.eps;
+  if (!Array.isArray(raw) || raw.length === 0) badOption(WHERE, 'eps', 'a non-empty array of ε > 0', raw);
+  for (const e of raw) if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) badOption(WHERE, 'eps', 'finite numbers > 0', e);
+  const eps = Array.from(new Set(raw)).sort((a, b) => a - b);
+  const minSamples = options.minSamples ?? 5, metric = options.metric ?? 'euclidean';
+  if ((metric as string) === 'precomputed') badOption(WHERE, 'metric', "'euclidean', 'manhattan' or 'cosine'", metric);
+  const X = toMatrix(x, WHERE);
+  checkData(X, WHERE);
+  const n = X.rows, L = eps.length;
+  const warnings: string[] = [];
+  if (raw.length !== eps.length || raw.some((e, i) => e !== eps[i])) warnings.push(`${WHERE}: eps sorted ascending and de-duplicated to [${eps.join(', ')}].`);
+
+  const labels: Int32Array[] = [], ks: number[] = [], cores: Uint8Array[] = [];
+  for (const e of eps) {
+    const r = dbscanFit(X, { eps: e, minSamples, metric });
+    labels.push(r.labels); ks.push(r.k); cores.push(r.isCore);
+  }
+  // parent cluster at layer i+1 of each cluster at layer i (via its first core row)
+  const up: Int32Array[] = [];
+  for (let i = 0; i + 1 < L; i++) {
+    const u = new Int32Array(ks[i]!).fill(-1);
+    for (let p = 0; p < n; p++) {
+      const c = labels[i]![p]!;
+      if (c >= 0 && cores[i]![p] && u[c] === -1) u[c] = labels[i + 1]![p]!;
+    }
+    up.push(u);
+  }
+  // tree cluster of each row per layer (nested by construction), tree sizes, DBSCAN disagreements
+  const tree: Int32Array[] = [Int32Array.from(labels[0]!)];
+  const sw: number[] = [];
+  for (let i = 1; i < L; i++) {
+    const prev = tree[i - 1]!, cur = new Int32Array(n), lab = labels[i]!, u = up[i - 1]!;
+    for (let p = 0; p < n; p++) {
+      cur[p] = prev[p]! >= 0 ? u[prev[p]!]! : lab[p]!;
+      if (cur[p] !== lab[p]) sw.push(p, i, lab[p]!);
+    }
+    tree.push(cur);
+  }
+  const tsize = tree.map((t, i) => {
+    const s = new Int32Array(ks[i]!);
+    for (let p = 0; p < n; p++) if (t[p]! >= 0) s[t[p]!]!++;
+    return s;
+  });
+  // nodes top-down: root, then the clusters of the largest ε, then smaller ε
+  const drafts: Draft[] = [];
+  const top = L - 1;
+  const single = ks[top] === 1 && tsize[top]![0] === n;
+  const nodeOf: Int32Array[] = ks.map((k) => new Int32Array(k).fill(-1));
+  if (!single) drafts.push({ parent: -1, birth: eps[top]!, death: eps[top]!, name: `L${L}C0N{size}`, cluster: -1, firstLayer: L, lastLayer: L });
+  for (let c = 0; c < ks[top]!; c++) {
+    nodeOf[top]![c] = drafts.length;
+    drafts.push({ parent: single ? -1 : 0, birth: eps[top]!, death: eps[top]!, name: '', cluster: c, firstLayer: top, lastLayer: top });
+  }
+  for (let i = top - 1; i >= 0; i--) {
+    for (let c = 0; c < ks[i]!; c++) {
+      const pc = up[i]![c]!, pn = nodeOf[i + 1]![pc]!;
+      if (tsize[i]![c] === tsize[i + 1]![pc]) { // same members: the chain continues downwards
+        nodeOf[i]![c] = pn;
+        const d = drafts[pn]!;
+        d.birth = eps[i]!; d.firstLayer = i; d.cluster = c;
+      } else {
+        nodeOf[i]![c] = drafts.length;
+        drafts.push({ parent: pn, birth: eps[i]!, death: eps[i + 1]!, name: '', cluster: c, firstLayer: i, lastLayer: i });
+      }
+    }
+  }
+  // death of a non-root node = birth of its parent
+  for (const d of drafts) {
+    if (d.parent >= 0) d.death = drafts[d.parent]!.birth;
+    if (d.cluster >= 0) d.name = `L${d.firstLayer}C${d.cluster}N{size}`;
+  }
+  // rows: deepest node = node of their cluster at the first layer where they are clustered
+  const home = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    for (let i = 0; i < L; i++) if (tree[i]![p]! >= 0) { home[p] = nodeOf[i]![tree[i]![p]!]!; break; }
+  }
+  const layers: SweepLayer[] = eps.map((e, i) => {
+    let noise = 0;
+    for (let p = 0; p < n; p++) if (labels[i]![p]! < 0) noise++;
+    return { eps: e, nClusters: ks[i]!, nodeOfCluster: nodeOf[i]!, coverage: n > 0 ? 1 - noise / n : 0 };
+  });
+  const ns = sw.length / 3, row = new Int32Array(ns), layer = new Int32Array(ns), cluster = new Int32Array(ns);
+  for (let s = 0; s < ns; s++) { row[s] = sw[3 * s]!; layer[s] = sw[3 * s + 1]!; cluster[s] = sw[3 * s + 2]!; }
+  if (ns > 0) warnings.push(`${WHERE}: ${ns} border-row assignments differ from the tree's nesting (listed in switches).`);
+  if (ks[top] === 0) warnings.push(`${WHERE}: no cluster at the largest ε = ${eps[top]}; the root holds only noise.`);
+  return assemble(drafts, home, {
+    kind: 'nested-tree', version: 1, source: 'dbscan-sweep', levelKind: 'eps', n, layers, switches: { row, layer, cluster },
+    options: { minSamples, metric }, warnings,
+  });
+}
+
+function checkNode(tree: NestedTree, id: number): NestedTreeNode {
+  const node = Number.isInteger(id) ? tree.nodes[id] : undefined;
+  if (!node) badOption(WHERE, 'id', `a node id in [0, ${tree.nodes.length - 1}]`, id);
+  return node;
+}
+
+/** Rows of node `id`, ascending [size] (a copy). */
+export function nodeMembers(tree: NestedTree, id: number): Int32Array {
+  const v = checkNode(tree, id);
+  return tree.order.slice(v.start, v.end).sort();
+}
+
+/**
+ * DBSCAN's labels at `tree.layers[layer]` [n] (−1 noise), rebuilt from the nodes and the
+ * switches; equal to `dbscan.fit(x, {eps, minSamples, metric}).labels`.
+ */
+export function layerLabels(tree: NestedTree, layer: number): Int32Array {
+  const lay = Number.isInteger(layer) ? tree.layers[layer] : undefined;
+  if (!lay) badOption(WHERE, 'layer', `a layer index in [0, ${tree.layers.length - 1}]`, layer);
+  const out = new Int32Array(tree.n).fill(-1);
+  // deeper layers' nodes are children, so paint each cluster's node range (disjoint within a layer)
+  for (let c = 0; c < lay.nClusters; c++) {
+    const v = tree.nodes[lay.nodeOfCluster[c]!]!;
+    for (let j = v.start; j < v.end; j++) out[tree.order[j]!] = c;
+  }
+  const s = tree.switches;
+  for (let t = 0; t < s.row.length; t++) if (s.layer[t] === layer) out[s.row[t]!] = s.cluster[t]!;
+  return out;
+}
+
+/** What `annotateTree` asks of its callback. */
+export interface NodeAnnotation { label?: string; keywords?: readonly string[] }
+
+/**
+ * A copy of the tree whose nodes carry `label` / `keywords` from `fn(memberRows)` (rows
+ * ascending). The hook for text keywords per node; `fn` is called once per node, root first.
+ */
+export function annotateTree(tree: NestedTree, fn: (memberRows: Int32Array, node: NestedTreeNode) => NodeAnnotation): NestedTree {
+  const nodes = tree.nodes.map((v) => {
+    const a = fn(nodeMembers(tree, v.id), v);
+    const out: NestedTreeNode = { ...v };
+    return {
+      ...out, ...(a.label !== undefined ? { label: a.label } : {}), ...(a.keywords !== undefined ? { keywords: [...a.keywords] } : {}),
+    };
+  });
+  return { ...tree, nodes };
+}
+
+/** Options of `toNewick`. */
+export interface NewickOptions {
+  /** Name per node id (array) or function; @defaultValue node.label ?? node.name */
+  names?: readonly string[] | ((node: NestedTreeNode) => string);
+  /** Significant digits of branch lengths. @defaultValue 12 */
+  digits?: number;
+}
+
+/** A Newick name: bare when safe, else single-quoted with ' doubled. */
+function newickName(s: string): string {
+  return /^[^\s()[\]':;,]+$/.test(s) ? s : `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Standard Newick text of the tree, ending in ';'. Every node is named; the branch length of a
+ * node is |level(node) − level(parent)| (λ or ε); the root has none. Iterative (deep trees are fine).
+ */
+export function toNewick(tree: NestedTree, options: NewickOptions = {}): string {
+  const { names, digits = 12 } = options;
+  if (!Number.isInteger(digits) || digits < 1 || digits > 17) badOption(WHERE, 'digits', 'an integer in [1, 17]', digits);
+  if (Array.isArray(names) && names.length !== tree.nodes.length) {
+    badOption(WHERE, 'names', `an array of one name per node (${tree.nodes.length})`, names);
+  }
+  const nameOf = (v: NestedTreeNode): string =>
+    typeof names === 'function' ? names(v) : Array.isArray(names) ? String(names[v.id]) : (v.label ?? v.name);
+  const len = (v: NestedTreeNode): string => {
+    const p = tree.nodes[v.parent]!;
+    return String(Number(Math.abs(v.level - p.level).toPrecision(digits)));
+  };
+  const parts: string[] = [];
+  // stack of [node, phase]: phase 0 = open, 1 = close
+  const stack: [number, number][] = [[0, 0]];
+  while (stack.length) {
+    const [id, phase] = stack.pop()!;
+    if (phase === 2) { parts.push(','); continue; }
+    const v = tree.nodes[id]!;
+    if (phase === 0 && v.children.length > 0) {
+      parts.push('(');
+      stack.push([id, 1]);
+      for (let c = v.children.length - 1; c >= 0; c--) {
+        stack.push([v.children[c]!, 0]);
+        if (c > 0) stack.push([-1, 2]);
+      }
+      continue;
+    }
+    if (phase === 1) parts.push(')');
+    parts.push(newickName(nameOf(v)));
+    if (v.parent >= 0) parts.push(`:${len(v)}`);
+  }
+  return `${parts.join('')};`;
+}
