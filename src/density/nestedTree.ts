@@ -22,8 +22,11 @@
  */
 import { ClusterkitError, badOption, show } from '../core/errors.js';
 import { type MatrixLike, toMatrix, checkData } from '../core/matrix.js';
-import type { NeighborMetric } from '../neighbors/index.js';
+import { buildIndex, queryKnn, KD_TREE_MAX_DIM, type NeighborMetric } from '../neighbors/index.js';
 import { fit as dbscanFit } from './dbscan.js';
+import { boruvkaMst } from './hdbscan/boruvka.js';
+import { primMst } from './hdbscan/mst.js';
+import { unitsRow } from './hdbscan/distances.js';
 import { condensedClusters, type HdbscanResult } from './hdbscan.js';
 
 /** One node of a nested density tree. */
@@ -89,7 +92,7 @@ export interface NestedTree {
   /** Sweep: border rows whose DBSCAN cluster at a layer is not the tree's (columnar, [m]): row, layer, DBSCAN label. */
   readonly switches: { readonly row: Int32Array; readonly layer: Int32Array; readonly cluster: Int32Array };
   /** Sweep: the options used (hdbscan: the model's minClusterSize etc. are in the model). */
-  readonly options: { readonly minSamples: number; readonly metric: string } | null;
+  readonly options: { readonly minSamples: number; readonly metric: string; readonly method: 'mst' | 'direct' } | null;
   readonly warnings: readonly string[];
 }
 
@@ -160,6 +163,72 @@ export interface DbscanSweepOptions {
   minSamples?: number;
   /** Distance, as DBSCAN ('precomputed' not supported here). @defaultValue 'euclidean' */
   metric?: Exclude<NeighborMetric, 'precomputed'>;
+  /** 'mst': one k-NN pass (k = minSamples) and one mutual-reachability spanning tree (HDBSCAN's),
+   *  then every ε by union–find over the sorted tree edges, borders from the k-NN lists
+   *  (O(n log n) per ε after the tree). 'direct': `dbscan.fit` at every ε. Both give DBSCAN's
+   *  labels (core rows, components, and border rows to the lowest-numbered cluster reaching them);
+   *  the tests check they agree. @defaultValue 'mst' */
+  method?: 'mst' | 'direct';
+}
+
+interface Layered { labels: Int32Array[]; ks: number[]; cores: Uint8Array[] }
+
+/** DBSCAN at each ε (ascending) from the mutual-reachability MST; see DbscanSweepOptions.method. */
+function sweepMst(X: ReturnType<typeof toMatrix>, eps: number[], minSamples: number, metric: 'euclidean' | 'manhattan' | 'cosine'): Layered {
+  const n = X.rows, d = X.cols, x = X.data, m = Math.min(minSamples, n);
+  const units = (e: number): number => (metric === 'euclidean' ? e * e : e);
+  const useTree = metric !== 'cosine' && d <= KD_TREE_MAX_DIM;
+  const index = buildIndex(X, { metric, algorithm: useTree ? 'kd_tree' : 'brute' }, WHERE);
+  // the m nearest rows counting the row itself; core units = units to the m-th (DBSCAN: count within ε ≥ m)
+  const knn = queryKnn(index, null, m, { includeSelf: true }, WHERE).indices;
+  const core = new Float64Array(n);
+  for (let i = 0; i < n; i++) core[i] = minSamples > n ? Infinity : unitsRow(metric, x, i, x, knn[i * m + m - 1]!, d);
+  const mstCore = core.map((c) => (Number.isFinite(c) ? c : Number.MAX_VALUE));
+  const ctl = {};
+  const e = n < 2 ? { from: new Int32Array(0), to: new Int32Array(0), distance: new Float64Array(0) }
+    : useTree && index.tree ? boruvkaMst(index.tree, metric, mstCore, 1, ctl, WHERE) : primMst(metric, x, n, d, mstCore, 1, ctl, WHERE);
+  // exact edge units (max of both core units and the pair's units), ascending
+  const ne = e.from.length, w = new Float64Array(ne);
+  for (let t = 0; t < ne; t++) w[t] = Math.max(core[e.from[t]!]!, core[e.to[t]!]!, unitsRow(metric, x, e.from[t]!, x, e.to[t]!, d));
+  const byW = Int32Array.from({ length: ne }, (_, t) => t).sort((a, b) => w[a]! - w[b]!);
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (v: number): number => {
+    let r = v;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[v] !== r) { const nx = parent[v]!; parent[v] = r; v = nx; }
+    return r;
+  };
+  const out: Layered = { labels: [], ks: [], cores: [] };
+  const rootLabel = new Int32Array(n);
+  let next = 0;
+  for (const ep of eps) {
+    const eu = units(ep);
+    for (; next < ne && w[byW[next]!]! <= eu; next++) {
+      const a = find(e.from[byW[next]!]!), b = find(e.to[byW[next]!]!);
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+    const isCore = new Uint8Array(n), labels = new Int32Array(n).fill(-1);
+    rootLabel.fill(-1);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(core[i]! <= eu)) continue;
+      isCore[i] = 1;
+      const r = find(i);
+      if (rootLabel[r] === -1) rootLabel[r] = k++;
+      labels[i] = rootLabel[r]!;
+    }
+    for (let i = 0; i < n; i++) {
+      if (isCore[i]) continue;
+      let best = -1; // all rows within ε of a non-core row are among its m nearest
+      for (let t = 0; t < m; t++) {
+        const j = knn[i * m + t]!;
+        if (j !== i && isCore[j] && (best === -1 || labels[j]! < best) && unitsRow(metric, x, i, x, j, d) <= eu) best = labels[j]!;
+      }
+      labels[i] = best;
+    }
+    out.labels.push(labels); out.ks.push(k); out.cores.push(isCore);
+  }
+  return out;
 }
 
 /**
@@ -167,15 +236,17 @@ export interface DbscanSweepOptions {
  * cluster at the next ε holding their core rows; a cluster with the same members as its parent
  * cluster is merged into it (birth = smallest ε of the chain). When the largest ε does not give
  * one cluster holding every row, a root (cluster −1, birth = death = largest ε) holds all rows,
- * noise included. Runs `dbscan.fit` once per ε (the data are viewed, never mutated):
- * cost = Σ DBSCAN costs; memory O(n × layers) while building, O(n + nodes + switches) kept.
+ * noise included. The data are viewed, never mutated. Cost with method 'mst' (default): one k-NN
+ * query and HDBSCAN's spanning tree (Borůvka on the KD-tree for euclidean/manhattan with d ≤ 16,
+ * else Prim, O(n²·d)), then O(n·minSamples) per ε; with 'direct', one `dbscan.fit` per ε.
+ * Memory O(n × layers) while building, O(n + nodes + switches) kept.
  * @throws ClusterkitError BAD_OPTION (empty or non-positive ε list, bad minSamples, unknown keys) / BAD_DATA / EMPTY_DATA.
  */
 export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): NestedTree {
   if (options === null || typeof options !== 'object') badOption(WHERE, 'eps', 'a non-empty array of ε > 0', options);
   for (const key of Object.keys(options)) {
-    if (!['eps', 'minSamples', 'metric'].includes(key)) {
-      throw new ClusterkitError('UNKNOWN_OPTION', `${WHERE}: option '${key}' must be one of eps, minSamples, metric. Got ${show(key)}.`, key);
+    if (!['eps', 'minSamples', 'metric', 'method'].includes(key)) {
+      throw new ClusterkitError('UNKNOWN_OPTION', `${WHERE}: option '${key}' must be one of eps, minSamples, metric, method. Got ${show(key)}.`, key);
     }
   }
   const raw = options.eps;
@@ -183,18 +254,25 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
   for (const e of raw) if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) badOption(WHERE, 'eps', 'finite numbers > 0', e);
   const eps = Array.from(new Set(raw)).sort((a, b) => a - b);
   const minSamples = options.minSamples ?? 5, metric = options.metric ?? 'euclidean';
-  if ((metric as string) === 'precomputed') badOption(WHERE, 'metric', "'euclidean', 'manhattan' or 'cosine'", metric);
+  if (!['euclidean', 'manhattan', 'cosine'].includes(metric)) badOption(WHERE, 'metric', "'euclidean', 'manhattan' or 'cosine'", metric);
+  const method = options.method ?? 'mst';
+  if (method !== 'mst' && method !== 'direct') badOption(WHERE, 'method', "'mst' or 'direct'", method);
+  if (!Number.isInteger(minSamples) || minSamples < 1) badOption(WHERE, 'minSamples', 'an integer ≥ 1', minSamples);
   const X = toMatrix(x, WHERE);
   checkData(X, WHERE);
   const n = X.rows, L = eps.length;
   const warnings: string[] = [];
   if (raw.length !== eps.length || raw.some((e, i) => e !== eps[i])) warnings.push(`${WHERE}: eps sorted ascending and de-duplicated to [${eps.join(', ')}].`);
 
-  const labels: Int32Array[] = [], ks: number[] = [], cores: Uint8Array[] = [];
-  for (const e of eps) {
-    const r = dbscanFit(X, { eps: e, minSamples, metric });
-    labels.push(r.labels); ks.push(r.k); cores.push(r.isCore);
+  let lay: Layered = { labels: [], ks: [], cores: [] };
+  if (method === 'mst') lay = sweepMst(X, eps, minSamples, metric);
+  else {
+    for (const e of eps) {
+      const r = dbscanFit(X, { eps: e, minSamples, metric });
+      lay.labels.push(r.labels); lay.ks.push(r.k); lay.cores.push(r.isCore);
+    }
   }
+  const { labels, ks, cores } = lay;
   // parent cluster at layer i+1 of each cluster at layer i (via its first core row)
   const up: Int32Array[] = [];
   for (let i = 0; i + 1 < L; i++) {
@@ -265,7 +343,7 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
   if (ks[top] === 0) warnings.push(`${WHERE}: no cluster at the largest ε = ${eps[top]}; the root holds only noise.`);
   return assemble(drafts, home, {
     kind: 'nested-tree', version: 1, source: 'dbscan-sweep', levelKind: 'eps', n, layers, switches: { row, layer, cluster },
-    options: { minSamples, metric }, warnings,
+    options: { minSamples, metric, method }, warnings,
   });
 }
 

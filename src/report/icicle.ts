@@ -17,8 +17,10 @@ export interface IcicleOptions {
   height?: number;
   /** Title drawn above the chart. */
   title?: string;
-  /** Vertical axis: 'depth' (one band per tree depth) or 'level' (density level: λ grows downwards,
-   *  ε shrinks downwards; the root keeps a band of its own). @defaultValue 'depth' */
+  /** Vertical axis: 'depth' (one band per tree depth) or 'level': for HDBSCAN trees λ grows
+   *  downwards (linear; leaves lasting past a quarter of the split range below the last split are
+   *  clipped there), for ε sweeps one band per ε layer, largest ε on top, a node spanning the layers
+   *  it stands for. The root keeps a band of its own. @defaultValue 'depth' */
   scale?: 'depth' | 'level';
 }
 
@@ -53,34 +55,34 @@ export function icicleSvg(tree: NestedTree, options: IcicleOptions = {}): string
     for (const v of nodes) maxDepth = Math.max(maxDepth, v.depth);
     const band = H / (maxDepth + 1);
     for (const v of nodes) { y0[v.id] = v.depth * band; y1[v.id] = (v.depth + 1) * band; }
-  } else {
-    // u = coarse → dense position: λ (lambda) or εmax − ε (eps)
-    const big = Number.MAX_VALUE / 2;
-    const lam = tree.levelKind === 'lambda';
-    const epsMax = nodes.reduce((a, v) => Math.max(a, v.death, v.birth), 0);
-    const u = (l: number): number => (lam ? Math.min(l, big) : epsMax - l);
-    const uTop = new Float64Array(m), uBot = new Float64Array(m);
+  } else if (tree.levelKind === 'eps') {
+    // one band per ε layer, largest ε on top (the root keeps a band of its own above them)
+    const L = tree.layers.length, rootBand = Math.min(24, H * 0.1), band = (H - rootBand) / Math.max(1, L);
+    const yLayer = (i: number): number => rootBand + (L - 1 - i) * band; // top of layer i's band
     for (const v of nodes) {
-      if (lam) {
-        uTop[v.id] = u(v.birth);
-        uBot[v.id] = v.children.length ? Math.max(...v.children.map((c) => u(nodes[c]!.birth))) : u(v.death);
-      } else { uTop[v.id] = u(v.death); uBot[v.id] = u(v.birth); }
+      const first = Math.min(Math.max(v.firstLayer, 0), L), last = Math.min(Math.max(v.lastLayer, 0), L - 1);
+      y0[v.id] = v.id === 0 ? 0 : yLayer(last);
+      y1[v.id] = first >= L ? rootBand : yLayer(first) + band;
     }
-    let lo = Infinity, hi = -Infinity;
-    for (let v = 1; v < m; v++) { lo = Math.min(lo, uTop[v]!); hi = Math.max(hi, uBot[v]!, uTop[v]!); }
-    const finiteHi = (() => { // ignore MAX_VALUE-like λ (zero distances) when scaling
-      let h = -Infinity;
-      for (let v = 1; v < m; v++) for (const t of [uTop[v]!, uBot[v]!]) if (t < big) h = Math.max(h, t);
-      return h;
-    })();
-    hi = Number.isFinite(finiteHi) ? finiteHi : hi;
+  } else {
+    // λ grows downwards: a node spans [its birth, the λ where it splits (children's birth) or its last rows leave]
+    const big = Number.MAX_VALUE / 2;
+    const top = new Float64Array(m), bot = new Float64Array(m);
+    let lo = Infinity, hiBirth = -Infinity;
+    for (const v of nodes) {
+      top[v.id] = v.birth;
+      bot[v.id] = v.children.length ? Math.max(...v.children.map((c) => nodes[c]!.birth)) : v.death;
+      if (v.id > 0) { lo = Math.min(lo, v.birth); if (v.birth < big) hiBirth = Math.max(hiBirth, v.birth); }
+    }
+    // leaves may last far longer than any split (one very dense cluster): clip them a quarter span below the last split
+    let hi = Number.isFinite(hiBirth) ? hiBirth + 0.25 * Math.max(hiBirth - lo, hiBirth * 0.1) : 1;
+    if (!(hi > lo)) hi = lo + 1;
     const rootBand = m > 1 ? Math.min(24, H * 0.1) : H;
-    const span = hi > lo ? hi - lo : 1;
-    const map = (t: number): number => rootBand + (Math.min(Math.max(t, lo), hi) - lo) / span * (H - rootBand);
+    const map = (t: number): number => rootBand + (Math.min(Math.max(t, lo), hi) - lo) / (hi - lo) * (H - rootBand);
     y0[0] = 0; y1[0] = m > 1 ? rootBand : H;
     for (let v = 1; v < m; v++) {
-      y0[v] = map(uTop[v]!);
-      y1[v] = Math.max(map(uBot[v]!), y0[v]! + 2);
+      y0[v] = map(top[v]!);
+      y1[v] = Math.max(map(bot[v]!), y0[v]! + 2);
     }
   }
 

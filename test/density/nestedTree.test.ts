@@ -75,6 +75,7 @@ for (const cs of CASES) {
     assert.equal(t.source, 'dbscan-sweep'); assert.equal(t.levelKind, 'eps');
     checkStructure(t);
     assert.equal(t.switches.row.length, 0); // no border row changes side on these data and ε
+    assert.deepEqual(nt.fromDbscanSweep(cs.x, { eps: cs.eps, minSamples: 5, method: 'direct' }).nodes, t.nodes);
     assert.deepEqual(t.layers.map((l) => l.eps), cs.eps);
     const seen = new Set<number>();
     cs.eps.forEach((eps, i) => {
@@ -147,6 +148,23 @@ test('nt.fromDbscanSweep(x) lists border rows whose DBSCAN cluster is not the ne
     }
   });
   assert.equal(t.switches.cluster[0], dbscan.fit(rows, { eps: 0.5, minSamples: 4 }).labels[8]);
+});
+
+test('nt.fromDbscanSweep(x, {method: \'mst\'}) gives the labels of dbscan.fit at every ε on 500 random points, for each metric and minSamples', () => {
+  const r = createRng(11);
+  const rows = Array.from({ length: 500 }, () => [r.next(), r.next(), r.next() * 0.5]);
+  const grid = Array.from({ length: 400 }, () => [Math.round(r.next() * 30) / 10, Math.round(r.next() * 30) / 10]); // many ties
+  const runs: [number[][], 'euclidean' | 'manhattan' | 'cosine', number, number[]][] = [
+    [rows, 'euclidean', 5, [0.03, 0.05, 0.08, 0.12, 0.2]], [rows, 'manhattan', 3, [0.04, 0.08, 0.15]],
+    [rows, 'cosine', 8, [0.001, 0.005, 0.02]], [rows, 'euclidean', 1, [0.02, 0.05]], [rows, 'euclidean', 2, [0.02, 0.05]],
+    [grid, 'euclidean', 4, [0.1, 0.2, 0.3, 0.5]], [grid, 'manhattan', 6, [0.1, 0.2, 0.3]],
+  ];
+  for (const [x, metric, minSamples, eps] of runs) {
+    const t = nt.fromDbscanSweep(x, { eps, minSamples, metric });
+    const u = nt.fromDbscanSweep(x, { eps, minSamples, metric, method: 'direct' });
+    assert.deepEqual(u.nodes, t.nodes); assert.deepEqual(u.order, t.order); assert.deepEqual(u.switches, t.switches);
+    eps.forEach((e, i) => assert.deepEqual(nt.layerLabels(t, i), dbscan.fit(x, { eps: e, minSamples, metric }).labels, `${metric} m=${minSamples} ε=${e}`));
+  }
 });
 
 /** A tiny Newick parser: name, branch length, children. */
@@ -271,7 +289,9 @@ test('nt.fromDbscanSweep(x, options) refuses an empty or bad ε list and unknown
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3, -1] }), 'BAD_OPTION', "option 'eps' must be finite numbers > 0", 'Got -1.');
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3, NaN] }), 'BAD_OPTION', "option 'eps'", 'Got NaN.');
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3], minSample: 3 } as nt.DbscanSweepOptions), 'UNKNOWN_OPTION', "option 'minSample'");
-  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3], minSamples: 0 }), 'BAD_OPTION', "dbscan: option 'minSamples'");
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3], minSamples: 0 }), 'BAD_OPTION', "nestedTree: option 'minSamples' must be an integer ≥ 1", 'Got 0.');
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3], method: 'fast' as 'mst' }), 'BAD_OPTION', "option 'method' must be 'mst' or 'direct'", 'Got "fast".');
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3], metric: 'precomputed' as 'cosine' }), 'BAD_OPTION', "option 'metric'");
   throwsCode(() => nt.fromDbscanSweep([], { eps: [0.3] }), 'EMPTY_DATA');
   const a = nt.fromDbscanSweep(IRIS, { eps: [0.8, 0.3, 0.5, 0.3] }), b = nt.fromDbscanSweep(IRIS, { eps: [0.3, 0.5, 0.8] });
   assert.deepEqual(a.layers, b.layers); assert.deepEqual(a.nodes, b.nodes); assert.deepEqual(a.order, b.order);
