@@ -156,9 +156,13 @@ export function fromHdbscan(model: Pick<HdbscanResult, 'condensedTree' | 'select
 
 /** Options of `fromDbscanSweep`. */
 export interface DbscanSweepOptions {
-  /** The ε values (distance units, > 0, finite, at least one). Sorted ascending and de-duplicated
-   *  here, so any order is accepted. */
-  eps: readonly number[];
+  /** The ε values (distance units, > 0, finite, at least one), sorted ascending and de-duplicated
+   *  here (any order is accepted; a warning says when it was reordered); or the paper's adaptive
+   *  schedule {start: ε₀, step: Δε} (method 'mst' only): ε₀ halved while it gives one cluster, then
+   *  ε₀ + j·Δε kept whenever it gives strictly fewer clusters than the last kept layer, up to one
+   *  cluster. Cluster counts per ε come from the sorted core distances and MST edges, so small
+   *  steps (the paper's Δε = 1e-4) cost O(log n) per step. */
+  eps: readonly number[] | AdaptiveEps;
   /** DBSCAN minSamples (neighbourhood count, the row itself included). @defaultValue 5 */
   minSamples?: number;
   /** Distance, as DBSCAN ('precomputed' not supported here). @defaultValue 'euclidean' */
@@ -173,8 +177,26 @@ export interface DbscanSweepOptions {
 
 interface Layered { labels: Int32Array[]; ks: number[]; cores: Uint8Array[] }
 
+/** The paper's adaptive ε schedule (see `DbscanSweepOptions.eps`). */
+export interface AdaptiveEps {
+  /** ε₀ (> 0); halved (at most 20 times) while it gives a single cluster. */
+  readonly start: number;
+  /** Δε (> 0): ε = ε₀ + j·Δε, j = 1, 2, …; a layer is kept when it has strictly fewer clusters than the last kept one. */
+  readonly step: number;
+  /** Largest j tried. @defaultValue 1 000 000 */
+  readonly maxSteps?: number;
+}
+
+/** Number of entries ≤ v in an ascending array. */
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid]! <= v) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
 /** DBSCAN at each ε (ascending) from the mutual-reachability MST; see DbscanSweepOptions.method. */
-function sweepMst(X: ReturnType<typeof toMatrix>, eps: number[], minSamples: number, metric: 'euclidean' | 'manhattan' | 'cosine'): Layered {
+function sweepMst(X: ReturnType<typeof toMatrix>, epsIn: number[] | AdaptiveEps, minSamples: number, metric: 'euclidean' | 'manhattan' | 'cosine',
+  warnings: string[]): Layered & { eps: number[] } {
   const n = X.rows, d = X.cols, x = X.data, m = Math.min(minSamples, n);
   const units = (e: number): number => (metric === 'euclidean' ? e * e : e);
   const useTree = metric !== 'cosine' && d <= KD_TREE_MAX_DIM;
@@ -191,6 +213,24 @@ function sweepMst(X: ReturnType<typeof toMatrix>, eps: number[], minSamples: num
   const ne = e.from.length, w = new Float64Array(ne);
   for (let t = 0; t < ne; t++) w[t] = Math.max(core[e.from[t]!]!, core[e.to[t]!]!, unitsRow(metric, x, e.from[t]!, x, e.to[t]!, d));
   const byW = Int32Array.from({ length: ne }, (_, t) => t).sort((a, b) => w[a]! - w[b]!);
+  let eps: number[];
+  if (Array.isArray(epsIn)) eps = epsIn;
+  else {
+    // clusters at ε = core rows − MST edges within ε (those edges join core rows only)
+    const a = epsIn as AdaptiveEps, cs = Float64Array.from(core).sort(), ws = Float64Array.from(w).sort();
+    const count = (ep: number): number => upperBound(cs, units(ep)) - upperBound(ws, units(ep));
+    let e0 = a.start;
+    for (let t = 0; t < 20 && count(e0) === 1; t++) e0 /= 2;
+    eps = [e0];
+    let last = count(e0), j = 1;
+    const maxSteps = a.maxSteps ?? 1_000_000;
+    if (last === 0) warnings.push(`${WHERE}: no cluster at ε₀ = ${e0}; the sweep stops there.`);
+    for (; last > 1 && j <= maxSteps; j++) {
+      const ep = e0 + j * a.step, c = count(ep);
+      if (c < last) { eps.push(ep); last = c; }
+    }
+    if (last > 1) warnings.push(`${WHERE}: ${last} clusters left after maxSteps = ${maxSteps} steps of Δε = ${a.step}; raise step or maxSteps.`);
+  }
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (v: number): number => {
     let r = v;
@@ -198,7 +238,7 @@ function sweepMst(X: ReturnType<typeof toMatrix>, eps: number[], minSamples: num
     while (parent[v] !== r) { const nx = parent[v]!; parent[v] = r; v = nx; }
     return r;
   };
-  const out: Layered = { labels: [], ks: [], cores: [] };
+  const out: Layered & { eps: number[] } = { labels: [], ks: [], cores: [], eps };
   const rootLabel = new Int32Array(n);
   let next = 0;
   for (const ep of eps) {
@@ -250,9 +290,26 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
     }
   }
   const raw = options.eps;
-  if (!Array.isArray(raw) || raw.length === 0) badOption(WHERE, 'eps', 'a non-empty array of ε > 0', raw);
-  for (const e of raw) if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) badOption(WHERE, 'eps', 'finite numbers > 0', e);
-  const eps = Array.from(new Set(raw)).sort((a, b) => a - b);
+  const adaptive = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw as AdaptiveEps : null;
+  if (adaptive) {
+    for (const key of Object.keys(adaptive)) {
+      if (!['start', 'step', 'maxSteps'].includes(key)) {
+        throw new ClusterkitError('UNKNOWN_OPTION', `${WHERE}: option 'eps.${key}' must be one of start, step, maxSteps. Got ${show(key)}.`, 'eps');
+      }
+    }
+    for (const key of ['start', 'step'] as const) {
+      const v = adaptive[key];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) badOption(WHERE, `eps.${key}`, 'a finite number > 0', v);
+    }
+    const ms = adaptive.maxSteps;
+    if (ms !== undefined && (!Number.isInteger(ms) || ms < 1)) badOption(WHERE, 'eps.maxSteps', 'an integer ≥ 1', ms);
+    if (options.method === 'direct') badOption(WHERE, 'method', "'mst' with an adaptive eps schedule", options.method);
+  } else {
+    if (!Array.isArray(raw) || raw.length === 0) badOption(WHERE, 'eps', 'a non-empty array of ε > 0 or {start, step}', raw);
+    for (const e of raw) if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) badOption(WHERE, 'eps', 'finite numbers > 0', e);
+  }
+  const given = adaptive ? [] : raw as readonly number[];
+  let eps = Array.from(new Set(given)).sort((a, b) => a - b);
   const minSamples = options.minSamples ?? 5, metric = options.metric ?? 'euclidean';
   if (!['euclidean', 'manhattan', 'cosine'].includes(metric)) badOption(WHERE, 'metric', "'euclidean', 'manhattan' or 'cosine'", metric);
   const method = options.method ?? 'mst';
@@ -260,12 +317,12 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
   if (!Number.isInteger(minSamples) || minSamples < 1) badOption(WHERE, 'minSamples', 'an integer ≥ 1', minSamples);
   const X = toMatrix(x, WHERE);
   checkData(X, WHERE);
-  const n = X.rows, L = eps.length;
+  const n = X.rows;
   const warnings: string[] = [];
-  if (raw.length !== eps.length || raw.some((e, i) => e !== eps[i])) warnings.push(`${WHERE}: eps sorted ascending and de-duplicated to [${eps.join(', ')}].`);
+  if (given.length !== eps.length || given.some((e, i) => e !== eps[i])) warnings.push(`${WHERE}: eps sorted ascending and de-duplicated to [${eps.join(', ')}].`);
 
   let lay: Layered = { labels: [], ks: [], cores: [] };
-  if (method === 'mst') lay = sweepMst(X, eps, minSamples, metric);
+  if (method === 'mst') { const r = sweepMst(X, adaptive ?? eps, minSamples, metric, warnings); lay = r; eps = r.eps; }
   else {
     for (const e of eps) {
       const r = dbscanFit(X, { eps: e, minSamples, metric });
@@ -273,6 +330,7 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
     }
   }
   const { labels, ks, cores } = lay;
+  const L = eps.length;
   // parent cluster at layer i+1 of each cluster at layer i (via its first core row)
   const up: Int32Array[] = [];
   for (let i = 0; i + 1 < L; i++) {

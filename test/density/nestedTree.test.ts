@@ -167,6 +167,33 @@ test('nt.fromDbscanSweep(x, {method: \'mst\'}) gives the labels of dbscan.fit at
   }
 });
 
+test('nt.fromDbscanSweep(x, {eps: {start, step}}) keeps the ε where the DBSCAN cluster count first drops, as the paper\'s schedule', () => {
+  const start = 0.1, step = 0.1, maxSteps = 25;
+  const t = nt.fromDbscanSweep(NOISY, { eps: { start, step, maxSteps }, minSamples: 5 });
+  checkStructure(t);
+  // the rule, by dbscan.fit on the whole grid
+  const want: number[] = [];
+  let last = Infinity;
+  for (let j = 0; j <= maxSteps && last > 1; j++) {
+    const e = start + j * step, k = dbscan.fit(NOISY, { eps: e, minSamples: 5 }).k;
+    if (j === 0 || k < last) { want.push(e); last = k; }
+  }
+  assert.deepEqual(t.layers.map((l) => l.eps), want);
+  assert.ok(want.length >= 4);
+  const counts = t.layers.map((l) => l.nClusters);
+  for (let i = 1; i < counts.length; i++) assert.ok(counts[i]! < counts[i - 1]!);
+  t.layers.forEach((l, i) => assert.deepEqual(nt.layerLabels(t, i), dbscan.fit(NOISY, { eps: l.eps, minSamples: 5 }).labels));
+  // ε₀ giving one cluster is halved until it gives more
+  const h = nt.fromDbscanSweep(IRIS, { eps: { start: 4, step: 0.05 } });
+  assert.ok(h.layers[0]!.eps < 4 && h.layers[0]!.nClusters > 1);
+  assert.equal(h.layers[0]!.eps, 4 / 2 ** Math.round(Math.log2(4 / h.layers[0]!.eps)));
+  assert.equal(dbscan.fit(IRIS, { eps: h.layers[0]!.eps * 2, minSamples: 5 }).k, 1);
+  assert.equal(h.layers.at(-1)!.nClusters, 1);
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: { start: 0.1, step: 0 } }), 'BAD_OPTION', "option 'eps.step' must be a finite number > 0", 'Got 0.');
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: { start: 0.1, step: 0.1 }, method: 'direct' }), 'BAD_OPTION', "option 'method' must be 'mst' with an adaptive eps schedule");
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: { start: 0.1, step: 0.1, stop: 2 } as nt.AdaptiveEps }), 'UNKNOWN_OPTION', "option 'eps.stop'");
+});
+
 /** A tiny Newick parser: name, branch length, children. */
 interface NwNode { name: string; length: number | null; children: NwNode[] }
 function parseNewick(s: string): NwNode {
@@ -286,6 +313,7 @@ test('icicleSvg(tree) draws one rect per node with data-node and a title tooltip
 
 test('nt.fromDbscanSweep(x, options) refuses an empty or bad ε list and unknown options, and sorts ε given out of order', () => {
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [] }), 'BAD_OPTION', "nestedTree: option 'eps' must be a non-empty array", 'Got an array of length 0.');
+  throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: 0.3 as unknown as number[] }), 'BAD_OPTION', "option 'eps' must be a non-empty array of ε > 0 or {start, step}", 'Got 0.3.');
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3, -1] }), 'BAD_OPTION', "option 'eps' must be finite numbers > 0", 'Got -1.');
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3, NaN] }), 'BAD_OPTION', "option 'eps'", 'Got NaN.');
   throwsCode(() => nt.fromDbscanSweep(IRIS, { eps: [0.3], minSample: 3 } as nt.DbscanSweepOptions), 'UNKNOWN_OPTION', "option 'minSample'");
