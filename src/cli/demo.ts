@@ -16,6 +16,10 @@ import { flagsFromSpec, formatFlagHelp, parseFlags, usage } from './args.js';
 import { OUTPUT_SPEC, jsonLine, packageVersion, type Command, type Ctx } from './common.js';
 import { fmt, table } from './format.js';
 import { ProgressBar } from './progress.js';
+import { readFile } from 'node:fs/promises';
+import { bundledDataDir } from '../datasets/bundled.js';
+import { readTable } from '../io/read.js';
+import { agglomerativeSection, hdbscanSection, opticsSection, type DensityFigures } from '../report/density.js';
 
 /** Default file name of the report (in the current directory, or in --out DIR). */
 export const REPORT_FILE = 'clusterkit-report.html';
@@ -24,6 +28,7 @@ export const DEMO_SPEC = {
   out: { type: 'string', doc: `directory to write ${REPORT_FILE} into (created if missing), or a path ending in .html [default: ./${REPORT_FILE}]` },
   open: { type: 'enum', values: ['auto', 'yes', 'no'], default: 'auto', doc: "open the report in a browser ('auto': when run from a terminal with a desktop)" },
   datasets: { type: 'string', doc: `comma-separated subset of ${BUNDLED_NAMES.join(', ')} [default: all]` },
+  density: { type: 'enum', values: ['auto', 'yes', 'no'], default: 'auto', doc: "add the density and hierarchy sections (HDBSCAN and OPTICS on noisy2d, ward on iris); 'auto': when --datasets is not given" },
   ...OUTPUT_SPEC,
 } as const satisfies OptionSpec;
 
@@ -54,7 +59,10 @@ function helpText(): string {
 
 Cluster the bundled datasets (${BUNDLED_NAMES.join(', ')}) with k-means, k = the number of classes,
 nInit 10, seed 0; print quality figures against the true classes and write one self-contained
-HTML report (inline SVG and CSS: it opens offline).
+HTML report (inline SVG and CSS: it opens offline). Unless --density no (or --datasets is given),
+the report also holds density and hierarchy sections: HDBSCAN (minClusterSize 15) on the 10 000
+rows of data/noisy2d with its condensed tree, OPTICS (minSamples 10, xi 0.1, minClusterSize 5 %)
+on its first 2000 rows with the reachability plot, and ward linkage on iris with the dendrogram.
 
 ${formatFlagHelp([{ title: 'Flags', flags: FLAGS }])}`;
 }
@@ -130,6 +138,14 @@ export const demoCommand: Command = {
     } finally {
       bar.done();
     }
+    const density: DensityFigures[] = [];
+    if (v.density === 'yes' || (v.density !== 'no' && v.datasets === undefined)) {
+      try {
+        for (const out of await densitySections(bar)) { sections.push(out.section); density.push(out.figures); }
+      } finally {
+        bar.done();
+      }
+    }
     const seconds = (performance.now() - t0) / 1000;
     const written = await writeReport(path, {
       title: 'clusterkit demo: k-means on four classic datasets',
@@ -138,14 +154,43 @@ export const demoCommand: Command = {
       sections,
     });
     if (v.json) {
-      ctx.out(jsonLine({ report: written, seconds, datasets: figures.map(({ name, n, d, k, f }) => ({ name, n, d, k, ...f })) }));
+      ctx.out(jsonLine({ report: written, seconds, datasets: figures.map(({ name, n, d, k, f }) => ({ name, n, d, k, ...f })), density }));
     } else {
       const head = ['dataset', 'n', 'd', 'k', 'ARI', 'AMI', 'NMI', 'accuracy', 'purity', 'silhouette', 'inertia', 'iter', 'seconds'];
       const rows = figures.map(({ name, n, d, k, f }) => [name, String(n), String(d), String(k), fmt(f.ari), fmt(f.ami), fmt(f.nmi),
         fmt(f.accuracy), fmt(f.purity), fmt(f.silhouette), fmt(f.inertia, 6), String(f.iterations), fmt(f.seconds, 2)]);
-      ctx.out(`clusterkit demo: k-means (k = number of classes, nInit 10, seed 0) on the bundled datasets\n\n${table([head, ...rows])}\nreport: ${written}\n`);
+      let text = `clusterkit demo: k-means (k = number of classes, nInit 10, seed 0) on the bundled datasets\n\n${table([head, ...rows])}`;
+      if (density.length > 0) {
+        const dh = ['density/hierarchy', 'n', 'd', 'clusters', 'noise', 'ARI', 'NMI', 'seconds'];
+        const dr = density.map((f) => [f.algorithm, String(f.n), String(f.d), String(f.n_clusters), fmt(f.noise_fraction), fmt(f.ari ?? NaN), fmt(f.nmi ?? NaN), fmt(f.seconds, 2)]);
+        text += `\n${table([dh, ...dr])}`;
+      }
+      ctx.out(`${text}\nreport: ${written}\n`);
     }
     if (shouldOpen(v.open)) openInBrowser(written);
     return 0;
   },
 };
+
+/** HDBSCAN and OPTICS on data/noisy2d (OPTICS on its first 2000 rows), ward on iris. */
+async function densitySections(bar: ProgressBar): Promise<ReturnType<typeof hdbscanSection>[]> {
+  const dir = bundledDataDir();
+  const t = await readTable(join(dir, 'noisy2d.features.csv'));
+  const truth = Int32Array.from((await readFile(join(dir, 'noisy2d.labels.txt'), 'utf8')).trim().split(/\r?\n/).map(Number));
+  const names = ['blob 0', 'blob 1', 'blob 2', 'blob 3', 'moon 4', 'moon 5'];
+  const progress = (label: string) => { bar.setLabel(`demo ${label}`); return (q: { stage: string; done: number; total: number }) => bar.update(q); };
+  const noisyDesc = '10 000 synthetic points in the plane: four Gaussian blobs of different spread, two half-moons and 1000 uniformly scattered noise rows (true label −1).';
+  const out = [hdbscanSection({ name: 'noisy2d: HDBSCAN', description: noisyDesc, x: t.matrix, truth, truthNames: names, onProgress: progress('hdbscan') },
+    { minClusterSize: 15 })];
+  const m = 2000;
+  out.push(opticsSection({
+    name: 'noisy2d (first 2000 rows): OPTICS', description: `The first ${m} rows of noisy2d; OPTICS orders them by density and ξ-steep valleys of the reachability plot become clusters.`,
+    x: { data: t.matrix.data.subarray(0, 2 * m), rows: m, cols: 2 }, truth: truth.subarray(0, m), truthNames: names, onProgress: progress('optics'),
+  }, { minSamples: 10, xi: 0.1, minClusterSize: 0.05 }));
+  const iris = loadBundled('iris');
+  out.push(agglomerativeSection({
+    name: 'Iris: ward linkage', description: "Fisher's iris (raw measurements) merged bottom-up by Ward's criterion, cut at 3 clusters.",
+    x: iris.x, truth: iris.labels, truthNames: iris.classNames, onProgress: progress('ward'),
+  }, { linkage: 'ward', k: 3 }));
+  return out;
+}

@@ -6,3 +6,11 @@ export {
 } from './svg.js';
 export { clusterColors, OKABE_ITO, TABLEAU_10, NOISE_COLOR } from './palette.js';
 export { kmeansSection, type SectionInput, type SectionOutput, type SectionFigures } from './analyze.js';
+export {
+  condensedTreeSvg, reachabilitySvg, dendrogramSvg,
+  type CondensedClustersLike, type CondensedTreeOptions, type ReachabilityOptions, type DendrogramOptions,
+} from './hierarchy.js';
+export {
+  hdbscanSection, opticsSection, agglomerativeSection,
+  type DensitySectionInput, type DensitySectionOutput, type DensityFigures,
+} from './density.js';

@@ -68,6 +68,12 @@ export interface ReportSection {
   /** Objective per iteration of the fit (k-means `history`). */
   readonly history?: readonly { readonly iter: number; readonly inertia: number }[];
   readonly elbow?: ElbowData;
+  /** A structure figure drawn next to the scatter (condensed tree, reachability plot or dendrogram; an SVG string from ./hierarchy.ts). */
+  readonly structure?: { readonly title: string; readonly svg: string; readonly note?: string };
+  /** Note under the scatter. @defaultValue one dot per row, diamonds = centres (or noise in grey) */
+  readonly scatterNote?: string;
+  /** Scatter heading. @defaultValue 'Clusters in the first two principal components' */
+  readonly scatterTitle?: string;
   readonly warnings?: readonly string[];
 }
 
@@ -99,6 +105,7 @@ section.dataset{margin-top:36px;padding-top:8px;border-top:1px solid var(--line)
 .meta code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:1px 5px;border-radius:4px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:16px;margin-top:16px}
 .grid.wide{grid-template-columns:minmax(0,1.6fr) minmax(300px,1fr)}
+.grid.wide.pair{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
 @media (max-width:900px){.grid.wide,.grid{grid-template-columns:1fr}}
 .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 16px 12px;min-width:0}
 .card svg{display:block;width:100%;height:auto}
@@ -186,13 +193,21 @@ function section(s: ReportSection, id: string): string {
   out.push(`<h2>${esc(s.name)}</h2>`);
   out.push(`<p class="meta">${s.n} rows × ${s.d} columns · ${s.k} clusters · ${paramsText(s)}</p>`);
   if (s.description) out.push(`<p class="meta">${esc(s.description)}</p>`);
-  out.push('<div class="grid wide">');
-  out.push(`<div class="card"><h3>Clusters in the first two principal components</h3>${scatterSvg(s.points2d, s.labels, {
+  const noise = ids.includes(-1);
+  const note = s.scatterNote ?? `One dot per row, coloured by cluster${s.centers2d ? '; diamonds mark the cluster centres' : ''}${noise ? '; noise (label −1) in small grey dots underneath' : ''}.`;
+  out.push(`<div class="grid wide${s.structure ? ' pair' : ''}">`);
+  out.push(`<div class="card"><h3>${esc(s.scatterTitle ?? 'Clusters in the first two principal components')}</h3>${scatterSvg(s.points2d, s.labels, {
     legend: true, xLabel: xl, yLabel: yl, centers: s.centers2d, colors, width: 660, height: 600,
-    tooltip: s.truth ? (i, c) => `row ${i} · cluster ${c} · class ${s.truthNames?.[s.truth![i]!] ?? s.truth![i]}` : undefined,
-  })}<p class="note">One dot per row, coloured by cluster; diamonds mark the cluster centres.</p></div>`);
-  out.push(metricsTable(s));
-  out.push('</div><div class="grid">');
+    tooltip: s.truth ? (i, c) => `row ${i} · ${c < 0 ? 'noise' : `cluster ${c}`} · class ${s.truthNames?.[s.truth![i]!] ?? s.truth![i]}` : undefined,
+  })}<p class="note">${esc(note)}</p></div>`);
+  if (s.structure) {
+    out.push(`<div class="card structure"><h3>${esc(s.structure.title)}</h3>${s.structure.svg}${s.structure.note ? `<p class="note">${esc(s.structure.note)}</p>` : ''}</div>`);
+    out.push('</div><div class="grid">');
+    out.push(metricsTable(s));
+  } else {
+    out.push(metricsTable(s));
+    out.push('</div><div class="grid">');
+  }
   const bars = ids.map((c) => ({ label: c < 0 ? 'noise' : String(c), value: counts.get(c)!, color: c < 0 ? NOISE_COLOR : colors[c] }));
   out.push(`<div class="card"><h3>Cluster sizes</h3>${barChartSvg(bars, { xLabel: 'Cluster', yLabel: 'Rows' })}</div>`);
   if (s.history && s.history.length > 0) {

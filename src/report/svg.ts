@@ -9,7 +9,8 @@ import { NOISE_COLOR, clusterColors } from './palette.js';
 
 /** Font stack of every chart (no web fonts). */
 export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-const INK = '#1f2328', MUTED = '#59636e', GRID = '#e6e8eb', AXIS = '#8c959f';
+/** Text, secondary text, grid and axis colours shared by the figures. */
+export const INK = '#1f2328', MUTED = '#59636e', GRID = '#e6e8eb', AXIS = '#8c959f';
 
 /** Escape text for HTML and SVG content and attribute values. */
 export function esc(s: string): string {
@@ -17,7 +18,8 @@ export function esc(s: string): string {
 }
 
 /** Round a pixel coordinate to 0.1. */
-const px = (v: number): string => String(Math.round(v * 10) / 10);
+/** Pixel value as text, one decimal. */
+export const px = (v: number): string => String(Math.round(v * 10) / 10);
 
 /**
  * About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^e), ascending.
@@ -71,20 +73,22 @@ function scale(d0: number, d1: number, r0: number, r1: number): (v: number) => n
   return (v) => r0 + (v - d0) * k;
 }
 
-interface Frame {
+/** A plot area and its scales (shared by the figure functions). */
+export interface Frame {
   left: number; right: number; top: number; bottom: number;
   sx: (v: number) => number; sy: (v: number) => number;
   xTicks: number[]; yTicks: number[];
 }
 
-function frame(width: number, height: number, m: { l: number; r: number; t: number; b: number },
+/** The plot area of a width × height figure with margins m, mapping the domains to it. */
+export function frame(width: number, height: number, m: { l: number; r: number; t: number; b: number },
   xDomain: [number, number], yDomain: [number, number], xTicks: number[], yTicks: number[]): Frame {
   const left = m.l, right = width - m.r, top = m.t, bottom = height - m.b;
   return { left, right, top, bottom, xTicks, yTicks, sx: scale(xDomain[0], xDomain[1], left, right), sy: scale(yDomain[0], yDomain[1], bottom, top) };
 }
 
 /** Grid lines, axis lines, tick labels, axis labels and title of a frame. */
-function axes(f: Frame, o: { title?: string; xLabel?: string; yLabel?: string; width: number; xFmt?: (v: number) => string; yFmt?: (v: number) => string; xGrid?: boolean }): string {
+export function axes(f: Frame, o: { title?: string; xLabel?: string; yLabel?: string; width: number; xFmt?: (v: number) => string; yFmt?: (v: number) => string; xGrid?: boolean }): string {
   const xs = f.xTicks, ys = f.yTicks;
   const xStep = xs.length > 1 ? xs[1]! - xs[0]! : 1, yStep = ys.length > 1 ? ys[1]! - ys[0]! : 1;
   const xFmt = o.xFmt ?? ((v: number) => formatTick(v, xStep)), yFmt = o.yFmt ?? ((v: number) => formatTick(v, yStep));
@@ -107,7 +111,8 @@ function axes(f: Frame, o: { title?: string; xLabel?: string; yLabel?: string; w
   return parts.join('');
 }
 
-function open(width: number, height: number, label: string, cls: string): string {
+/** Opening `<svg>` tag of a figure (class `chart cls`, accessible label). */
+export function open(width: number, height: number, label: string, cls: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${cls}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(label)}" font-family="${esc(FONT_STACK)}">`;
 }
 
@@ -164,7 +169,8 @@ export interface ScatterOptions {
 
 /**
  * Scatter plot of n points [n × 2] coloured by `labels` [n]: exactly one `<circle>` per row,
- * carrying `data-row="i"` and `data-cluster="c"`, drawn in row order; label −1 is noise (grey).
+ * carrying `data-row="i"` and `data-cluster="c"`; label −1 is noise (grey, smaller, drawn first
+ * in its own `g.noise` group so the clusters sit on top), the others follow in row order.
  * The legend has one `<g class="legend-entry">` per distinct label, in ascending order.
  * Non-finite coordinates are clamped to the plot edge so the one-mark-per-row rule holds.
  */
@@ -193,12 +199,19 @@ export function scatterSvg(points2d: Points2D, labels: ArrayLike<number>, option
   const clampX = (v: number): number => (Number.isFinite(v) ? f.sx(v) : v > 0 ? f.right : f.left);
   const clampY = (v: number): number => (Number.isFinite(v) ? f.sy(v) : v > 0 ? f.top : f.bottom);
   const tip = options.tooltip ?? ((i: number, c: number) => `row ${i} · ${c < 0 ? 'noise' : `cluster ${c}`}`);
-  parts.push(`<g class="marks" fill-opacity="0.8" stroke="#ffffff" stroke-width="0.5">`);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i] ?? -1;
-    parts.push(`<circle data-row="${i}" data-cluster="${c}" cx="${px(clampX(xs[i]!))}" cy="${px(clampY(ys[i]!))}" r="${r}" fill="${colorOf(c)}"><title>${esc(tip(i, c))}</title></circle>`);
+  // Noise (−1) first, smaller and paler, so the clusters sit on top of it; then the clusters, each group in row order.
+  const hasNoise = counts.has(-1);
+  for (const noise of hasNoise ? [true, false] : [false]) {
+    parts.push(noise
+      ? `<g class="marks noise" fill-opacity="0.55" stroke="none">`
+      : `<g class="marks" fill-opacity="0.8" stroke="#ffffff" stroke-width="0.5">`);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i] ?? -1;
+      if ((c < 0) !== noise && hasNoise) continue;
+      parts.push(`<circle data-row="${i}" data-cluster="${c}" cx="${px(clampX(xs[i]!))}" cy="${px(clampY(ys[i]!))}" r="${c < 0 ? px(r * 0.75) : r}" fill="${colorOf(c)}"><title>${esc(tip(i, c))}</title></circle>`);
+    }
+    parts.push('</g>');
   }
-  parts.push('</g>');
   if (options.centers) {
     const cr = pointReader(options.centers);
     parts.push('<g class="centers" stroke="#1f2328" stroke-width="1.5">');

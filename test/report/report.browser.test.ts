@@ -20,6 +20,12 @@ const EXPECTED = [
   { id: 'breast-cancer-wisconsin-standardised', rows: 569, clusters: 2 },
   { id: 'digits', rows: 1797, clusters: 10 },
 ];
+/** Density and hierarchy sections of the demo: rows, legend entries (clusters + a noise entry), structure figure and its marks. */
+const DENSITY = [
+  { id: 'noisy2d-hdbscan', rows: 10000, legend: 7 + 1, figure: 'svg.condensed-tree', mark: 'rect.node' },
+  { id: 'noisy2d-first-2000-rows-optics', rows: 2000, legend: 5 + 1, figure: 'svg.reachability', mark: 'rect.bar' },
+  { id: 'iris-ward-linkage', rows: 150, legend: 3, figure: 'svg.dendrogram', mark: 'path.link' },
+];
 
 function demo(dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -28,7 +34,7 @@ function demo(dir: string): Promise<{ code: number; stdout: string; stderr: stri
   });
 }
 
-test('clusterkit demo writes a report that Chromium shows with one mark per row, one legend entry per cluster and no network', async () => {
+test('clusterkit demo writes a report that Chromium shows with one mark per row, one legend entry per cluster (and noise), the density figures and no network', async () => {
   assert.ok(existsSync(CHROMIUM),
     `${CHROMIUM} is missing: the report test needs Debian's Chromium. Install it with 'sudo apt-get install -y chromium' (CI does this in .ci/run).`);
   const dir = mkdtempSync(join(tmpdir(), 'clusterkit-report-'));
@@ -64,7 +70,7 @@ test('clusterkit demo writes a report that Chromium shows with one mark per row,
         }).length,
         charts: s.querySelectorAll('svg.chart').length,
       })));
-      assert.deepEqual(sections.map((s) => s.id), EXPECTED.map((e) => e.id));
+      assert.deepEqual(sections.map((s) => s.id), [...EXPECTED, ...DENSITY].map((e) => e.id));
       for (const [i, e] of EXPECTED.entries()) {
         const s = sections[i]!;
         assert.equal(s.marks, e.rows, `${e.id}: scatter marks`);
@@ -73,6 +79,27 @@ test('clusterkit demo writes a report that Chromium shows with one mark per row,
         assert.equal(s.legend, e.clusters, `${e.id}: legend entries`);
         assert.equal(s.charts, 5, `${e.id}: scatter, sizes, convergence, elbow, silhouette`);
       }
+      for (const [i, e] of DENSITY.entries()) {
+        const s = sections[EXPECTED.length + i]!;
+        assert.equal(s.marks, e.rows, `${e.id}: scatter marks`);
+        assert.equal(s.distinctRows, e.rows, `${e.id}: one mark per row`);
+        assert.equal(s.visibleMarks, e.rows, `${e.id}: every mark is drawn`);
+        assert.equal(s.legend, e.legend, `${e.id}: legend entries`);
+      }
+      const figs = await page.$$eval('section.dataset', (els, spec) => els.slice(4).map((s, i) => {
+        const f = s.querySelector(spec[i]!.figure) as SVGGraphicsElement | null;
+        const b = f?.getBoundingClientRect();
+        return {
+          marks: f ? f.querySelectorAll(spec[i]!.mark).length : -1, width: b?.width ?? 0, height: b?.height ?? 0,
+          noiseLegend: Array.from(s.querySelectorAll('svg.scatter .legend-entry')).some((g) => /noise/i.test(g.textContent ?? '')),
+        };
+      }), DENSITY);
+      // HDBSCAN: one bar per cluster node (≥ the 7 selected); OPTICS: one bar per row; ward on iris: n − 1 merges
+      assert.ok(figs[0]!.marks >= 7, `condensed tree nodes: ${figs[0]!.marks}`);
+      assert.equal(figs[1]!.marks, 2000);
+      assert.equal(figs[2]!.marks, 149);
+      for (const [i, f] of figs.entries()) assert.ok(f.width > 200 && f.height > 200, `${DENSITY[i]!.id}: figure drawn (${f.width} × ${f.height})`);
+      assert.deepEqual(figs.map((f) => f.noiseLegend), [true, true, false]);
       assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), [], 'requests that left the page');
       assert.deepEqual(errors, []);
       await page.screenshot({ path: join(dir, 'report.png'), clip: { x: 0, y: 0, width: 1280, height: 900 } });
