@@ -175,7 +175,8 @@ export interface DbscanSweepOptions {
   method?: 'mst' | 'direct';
 }
 
-interface Layered { labels: Int32Array[]; ks: number[]; cores: Uint8Array[] }
+/** Receives DBSCAN's result at each ε, ascending: labels [n] (−1 noise), cluster count, core flags [n]. */
+type LayerSink = (eps: number, labels: Int32Array, k: number, isCore: Uint8Array) => void;
 
 /** The paper's adaptive ε schedule (see `DbscanSweepOptions.eps`). */
 export interface AdaptiveEps {
@@ -196,7 +197,7 @@ function upperBound(a: Float64Array, v: number): number {
 
 /** DBSCAN at each ε (ascending) from the mutual-reachability MST; see DbscanSweepOptions.method. */
 function sweepMst(X: ReturnType<typeof toMatrix>, epsIn: number[] | AdaptiveEps, minSamples: number, metric: 'euclidean' | 'manhattan' | 'cosine',
-  warnings: string[]): Layered & { eps: number[] } {
+  warnings: string[], sink: LayerSink): void {
   const n = X.rows, d = X.cols, x = X.data, m = Math.min(minSamples, n);
   const units = (e: number): number => (metric === 'euclidean' ? e * e : e);
   const useTree = metric !== 'cosine' && d <= KD_TREE_MAX_DIM;
@@ -226,7 +227,7 @@ function sweepMst(X: ReturnType<typeof toMatrix>, epsIn: number[] | AdaptiveEps,
     const maxSteps = a.maxSteps ?? 1_000_000;
     if (last === 0) warnings.push(`${WHERE}: no cluster at ε₀ = ${e0}; the sweep stops there.`);
     for (; last > 1 && j <= maxSteps; j++) {
-      const ep = e0 + j * a.step, c = count(ep);
+      const ep = Number((e0 + j * a.step).toPrecision(12)), c = count(ep); // no 0.06910000000000001
       if (c < last) { eps.push(ep); last = c; }
     }
     if (last > 1) warnings.push(`${WHERE}: ${last} clusters left after maxSteps = ${maxSteps} steps of Δε = ${a.step}; raise step or maxSteps.`);
@@ -238,7 +239,6 @@ function sweepMst(X: ReturnType<typeof toMatrix>, epsIn: number[] | AdaptiveEps,
     while (parent[v] !== r) { const nx = parent[v]!; parent[v] = r; v = nx; }
     return r;
   };
-  const out: Layered & { eps: number[] } = { labels: [], ks: [], cores: [], eps };
   const rootLabel = new Int32Array(n);
   let next = 0;
   for (const ep of eps) {
@@ -266,9 +266,8 @@ function sweepMst(X: ReturnType<typeof toMatrix>, epsIn: number[] | AdaptiveEps,
       }
       labels[i] = best;
     }
-    out.labels.push(labels); out.ks.push(k); out.cores.push(isCore);
+    sink(ep, labels, k, isCore);
   }
-  return out;
 }
 
 /**
@@ -279,7 +278,7 @@ function sweepMst(X: ReturnType<typeof toMatrix>, epsIn: number[] | AdaptiveEps,
  * noise included. The data are viewed, never mutated. Cost with method 'mst' (default): one k-NN
  * query and HDBSCAN's spanning tree (Borůvka on the KD-tree for euclidean/manhattan with d ≤ 16,
  * else Prim, O(n²·d)), then O(n·minSamples) per ε; with 'direct', one `dbscan.fit` per ε.
- * Memory O(n × layers) while building, O(n + nodes + switches) kept.
+ * Memory O(n) working (one layer at a time) plus O(n + nodes + switches) kept.
  * @throws ClusterkitError BAD_OPTION (empty or non-positive ε list, bad minSamples, unknown keys) / BAD_DATA / EMPTY_DATA.
  */
 export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): NestedTree {
@@ -309,7 +308,7 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
     for (const e of raw) if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) badOption(WHERE, 'eps', 'finite numbers > 0', e);
   }
   const given = adaptive ? [] : raw as readonly number[];
-  let eps = Array.from(new Set(given)).sort((a, b) => a - b);
+  const eps = Array.from(new Set(given)).sort((a, b) => a - b);
   const minSamples = options.minSamples ?? 5, metric = options.metric ?? 'euclidean';
   if (!['euclidean', 'manhattan', 'cosine'].includes(metric)) badOption(WHERE, 'metric', "'euclidean', 'manhattan' or 'cosine'", metric);
   const method = options.method ?? 'mst';
@@ -321,85 +320,79 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
   const warnings: string[] = [];
   if (given.length !== eps.length || given.some((e, i) => e !== eps[i])) warnings.push(`${WHERE}: eps sorted ascending and de-duplicated to [${eps.join(', ')}].`);
 
-  let lay: Layered = { labels: [], ks: [], cores: [] };
-  if (method === 'mst') { const r = sweepMst(X, adaptive ?? eps, minSamples, metric, warnings); lay = r; eps = r.eps; }
-  else {
-    for (const e of eps) {
-      const r = dbscanFit(X, { eps: e, minSamples, metric });
-      lay.labels.push(r.labels); lay.ks.push(r.k); lay.cores.push(r.isCore);
-    }
-  }
-  const { labels, ks, cores } = lay;
-  const L = eps.length;
-  // parent cluster at layer i+1 of each cluster at layer i (via its first core row)
-  const up: Int32Array[] = [];
-  for (let i = 0; i + 1 < L; i++) {
-    const u = new Int32Array(ks[i]!).fill(-1);
-    for (let p = 0; p < n; p++) {
-      const c = labels[i]![p]!;
-      if (c >= 0 && cores[i]![p] && u[c] === -1) u[c] = labels[i + 1]![p]!;
-    }
-    up.push(u);
-  }
-  // tree cluster of each row per layer (nested by construction), tree sizes, DBSCAN disagreements
-  const tree: Int32Array[] = [Int32Array.from(labels[0]!)];
-  const sw: number[] = [];
-  for (let i = 1; i < L; i++) {
-    const prev = tree[i - 1]!, cur = new Int32Array(n), lab = labels[i]!, u = up[i - 1]!;
-    for (let p = 0; p < n; p++) {
-      cur[p] = prev[p]! >= 0 ? u[prev[p]!]! : lab[p]!;
-      if (cur[p] !== lab[p]) sw.push(p, i, lab[p]!);
-    }
-    tree.push(cur);
-  }
-  const tsize = tree.map((t, i) => {
-    const s = new Int32Array(ks[i]!);
-    for (let p = 0; p < n; p++) if (t[p]! >= 0) s[t[p]!]!++;
-    return s;
-  });
-  // nodes top-down: root, then the clusters of the largest ε, then smaller ε
+  // Bottom-up, one layer at a time (O(n) working memory): the tree cluster of each row at ε_i is
+  // the parent (at ε_i) of its tree cluster at ε_{i−1}, or its DBSCAN cluster if it was noise.
   const drafts: Draft[] = [];
-  const top = L - 1;
-  const single = ks[top] === 1 && tsize[top]![0] === n;
-  const nodeOf: Int32Array[] = ks.map((k) => new Int32Array(k).fill(-1));
-  if (!single) drafts.push({ parent: -1, birth: eps[top]!, death: eps[top]!, name: `L${L}C0N{size}`, cluster: -1, firstLayer: L, lastLayer: L });
-  for (let c = 0; c < ks[top]!; c++) {
-    nodeOf[top]![c] = drafts.length;
-    drafts.push({ parent: single ? -1 : 0, birth: eps[top]!, death: eps[top]!, name: '', cluster: c, firstLayer: top, lastLayer: top });
-  }
-  for (let i = top - 1; i >= 0; i--) {
-    for (let c = 0; c < ks[i]!; c++) {
-      const pc = up[i]![c]!, pn = nodeOf[i + 1]![pc]!;
-      if (tsize[i]![c] === tsize[i + 1]![pc]) { // same members: the chain continues downwards
-        nodeOf[i]![c] = pn;
-        const d = drafts[pn]!;
-        d.birth = eps[i]!; d.firstLayer = i; d.cluster = c;
-      } else {
-        nodeOf[i]![c] = drafts.length;
-        drafts.push({ parent: pn, birth: eps[i]!, death: eps[i + 1]!, name: '', cluster: c, firstLayer: i, lastLayer: i });
+  const home = new Int32Array(n).fill(-1);
+  const layerEps: number[] = [], layerK: number[] = [], layerNode: Int32Array[] = [], coverage: number[] = [];
+  const sw: number[] = [];
+  let prevLab: Int32Array = new Int32Array(0), prevCore: Uint8Array = new Uint8Array(0), prevTree: Int32Array = new Int32Array(0), prevSize: Int32Array = new Int32Array(0);
+  const sink: LayerSink = (ep, lab, k, isCore) => {
+    const i = layerEps.length, tree = new Int32Array(n), size = new Int32Array(k), nodeOf = new Int32Array(k);
+    let up = new Int32Array(0);
+    if (i === 0) tree.set(lab);
+    else {
+      up = new Int32Array(prevSize.length).fill(-1); // parent cluster of each previous cluster, via its first core row
+      for (let p = 0; p < n; p++) { const c = prevLab[p]!; if (c >= 0 && prevCore[p] && up[c] === -1) up[c] = lab[p]!; }
+      for (let p = 0; p < n; p++) {
+        tree[p] = prevTree[p]! >= 0 ? up[prevTree[p]!]! : lab[p]!;
+        if (tree[p] !== lab[p]) sw.push(p, i, lab[p]!);
       }
     }
-  }
-  // death of a non-root node = birth of its parent
-  for (const d of drafts) {
-    if (d.parent >= 0) d.death = drafts[d.parent]!.birth;
-    if (d.cluster >= 0) d.name = `L${d.firstLayer}C${d.cluster}N{size}`;
-  }
-  // rows: deepest node = node of their cluster at the first layer where they are clustered
-  const home = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    for (let i = 0; i < L; i++) if (tree[i]![p]! >= 0) { home[p] = nodeOf[i]![tree[i]![p]!]!; break; }
-  }
-  const layers: SweepLayer[] = eps.map((e, i) => {
     let noise = 0;
-    for (let p = 0; p < n; p++) if (labels[i]![p]! < 0) noise++;
-    return { eps: e, nClusters: ks[i]!, nodeOfCluster: nodeOf[i]!, coverage: n > 0 ? 1 - noise / n : 0 };
+    for (let p = 0; p < n; p++) { if (tree[p]! >= 0) size[tree[p]!]!++; if (lab[p]! < 0) noise++; }
+    const nChild = new Int32Array(k), onlyChild = new Int32Array(k).fill(-1);
+    for (let c = 0; c < up.length; c++) { nChild[up[c]!]!++; onlyChild[up[c]!] = c; }
+    for (let c = 0; c < k; c++) {
+      const only = onlyChild[c]!;
+      if (i > 0 && nChild[c] === 1 && prevSize[only] === size[c]) { // same members: the chain goes on
+        nodeOf[c] = layerNode[i - 1]![only]!;
+        drafts[nodeOf[c]!]!.lastLayer = i;
+      } else {
+        nodeOf[c] = drafts.length;
+        drafts.push({ parent: -1, birth: ep, death: ep, name: `L${i}C${c}N{size}`, cluster: c, firstLayer: i, lastLayer: i });
+      }
+    }
+    for (let c = 0; c < up.length; c++) {
+      const v = layerNode[i - 1]![c]!;
+      if (v !== nodeOf[up[c]!]) drafts[v]!.parent = nodeOf[up[c]!]!;
+    }
+    for (let p = 0; p < n; p++) if (tree[p]! >= 0 && home[p] === -1) home[p] = nodeOf[tree[p]!]!;
+    layerEps.push(ep); layerK.push(k); layerNode.push(nodeOf); coverage.push(n > 0 ? 1 - noise / n : 0);
+    prevLab = lab; prevCore = isCore; prevTree = tree; prevSize = size;
+  };
+  if (method === 'mst') sweepMst(X, adaptive ?? eps, minSamples, metric, warnings, sink);
+  else for (const e of eps) { const r = dbscanFit(X, { eps: e, minSamples, metric }); sink(e, r.labels, r.k, r.isCore); }
+  const L = layerEps.length, top = L - 1, epsTop = layerEps[top]!;
+  // the root: the one cluster of the largest ε if it holds every row, else a node above the top clusters
+  let root: number;
+  if (layerK[top] === 1 && home.every((h) => h >= 0)) root = layerNode[top]![0]!;
+  else {
+    root = drafts.length;
+    drafts.push({ parent: -1, birth: epsTop, death: epsTop, name: `L${L}C0N{size}`, cluster: -1, firstLayer: L, lastLayer: L });
+    for (let c = 0; c < layerK[top]!; c++) drafts[layerNode[top]![c]!]!.parent = root;
+    for (let p = 0; p < n; p++) if (home[p] === -1) home[p] = root;
+  }
+  // renumber top-down (breadth first, children in order of creation) so parents come first
+  const kids: number[][] = drafts.map(() => []);
+  drafts.forEach((d, v) => { if (d.parent >= 0) kids[d.parent]!.push(v); });
+  const newId = new Int32Array(drafts.length).fill(-1), bfs = [root];
+  newId[root] = 0;
+  for (let h = 0; h < bfs.length; h++) for (const c of kids[bfs[h]!]!) { newId[c] = bfs.length; bfs.push(c); }
+  const ordered: Draft[] = bfs.map((v) => {
+    const d = drafts[v]!;
+    return { ...d, parent: d.parent >= 0 ? newId[d.parent]! : -1, death: d.parent >= 0 ? drafts[d.parent]!.birth : epsTop };
   });
+  for (let p = 0; p < n; p++) home[p] = newId[home[p]!]!;
+  const layers: SweepLayer[] = layerEps.map((e, i) => ({
+    eps: e, nClusters: layerK[i]!, nodeOfCluster: layerNode[i]!.map((v) => newId[v]!), coverage: coverage[i]!,
+  }));
   const ns = sw.length / 3, row = new Int32Array(ns), layer = new Int32Array(ns), cluster = new Int32Array(ns);
-  for (let s = 0; s < ns; s++) { row[s] = sw[3 * s]!; layer[s] = sw[3 * s + 1]!; cluster[s] = sw[3 * s + 2]!; }
+  for (let t = 0; t < ns; t++) { row[t] = sw[3 * t]!; layer[t] = sw[3 * t + 1]!; cluster[t] = sw[3 * t + 2]!; }
   if (ns > 0) warnings.push(`${WHERE}: ${ns} border-row assignments differ from the tree's nesting (listed in switches).`);
-  if (ks[top] === 0) warnings.push(`${WHERE}: no cluster at the largest ε = ${eps[top]}; the root holds only noise.`);
-  return assemble(drafts, home, {
+  if (layerK[top] === 0) warnings.push(`${WHERE}: no cluster at the largest ε = ${epsTop}; the root holds only noise.`);
+  const drafts2 = ordered;
+  return assemble(drafts2, home, {
     kind: 'nested-tree', version: 1, source: 'dbscan-sweep', levelKind: 'eps', n, layers, switches: { row, layer, cluster },
     options: { minSamples, metric, method }, warnings,
   });

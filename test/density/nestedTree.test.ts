@@ -175,7 +175,7 @@ test('nt.fromDbscanSweep(x, {eps: {start, step}}) keeps the ε where the DBSCAN 
   const want: number[] = [];
   let last = Infinity;
   for (let j = 0; j <= maxSteps && last > 1; j++) {
-    const e = start + j * step, k = dbscan.fit(NOISY, { eps: e, minSamples: 5 }).k;
+    const e = Number((start + j * step).toPrecision(12)), k = dbscan.fit(NOISY, { eps: e, minSamples: 5 }).k;
     if (j === 0 || k < last) { want.push(e); last = k; }
   }
   assert.deepEqual(t.layers.map((l) => l.eps), want);
