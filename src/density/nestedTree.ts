@@ -391,8 +391,7 @@ export function fromDbscanSweep(x: MatrixLike, options: DbscanSweepOptions): Nes
   for (let t = 0; t < ns; t++) { row[t] = sw[3 * t]!; layer[t] = sw[3 * t + 1]!; cluster[t] = sw[3 * t + 2]!; }
   if (ns > 0) warnings.push(`${WHERE}: ${ns} border-row assignments differ from the tree's nesting (listed in switches).`);
   if (layerK[top] === 0) warnings.push(`${WHERE}: no cluster at the largest ε = ${epsTop}; the root holds only noise.`);
-  const drafts2 = ordered;
-  return assemble(drafts2, home, {
+  return assemble(ordered, home, {
     kind: 'nested-tree', version: 1, source: 'dbscan-sweep', levelKind: 'eps', n, layers, switches: { row, layer, cluster },
     options: { minSamples, metric, method }, warnings,
   });
