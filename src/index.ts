@@ -33,3 +33,4 @@ export * as hdbscan from './density/hdbscan.js';
 export * as hierarchy from './hierarchy/index.js';
 export * as dbscan from './density/dbscan.js';
 export * as optics from './density/optics.js';
+export * as nestedTree from './density/nestedTree.js';
