@@ -13,6 +13,9 @@ import * as pca from '../preprocessing/pca.js';
 import { clusterColors } from './palette.js';
 import type { ReportMetric, ReportSection } from './render.js';
 import { condensedTreeSvg, dendrogramSvg, reachabilitySvg } from './hierarchy.js';
+import { fromHdbscan } from '../density/nestedTree.js';
+import { NOISE_COLOR } from './palette.js';
+import { icicleSvg } from './icicle.js';
 
 /** What the density section builders need. */
 export interface DensitySectionInput {
@@ -98,8 +101,20 @@ export function hdbscanSection(input: DensitySectionInput, options: hdbscan.Hdbs
         svg: condensedTreeSvg(hdbscan.condensedClusters(r), { colors, width: 560, height: 600 }),
         note: 'Each bar is a cluster of the hierarchy: width ∝ its size, from the λ (= 1 / distance) where it appears down to where its points leave or it splits. Selected clusters are coloured as in the scatter; the rest of a bar\'s width that its children do not cover fell out as noise.',
       },
+      figures: [nestedFigure(r, colors)],
       warnings: r.warnings,
     },
+  };
+}
+
+/** The nested density tree of an HDBSCAN result as an icicle, selected clusters in their scatter colour. */
+function nestedFigure(r: hdbscan.HdbscanResult, colors: readonly string[]): { title: string; svg: string; note: string } {
+  const tree = fromHdbscan(r);
+  const fill = (node: { cluster: number }): string => (node.cluster >= 0 ? colors[node.cluster] ?? NOISE_COLOR : '#e9ecef');
+  return {
+    title: 'Nested density tree',
+    svg: icicleSvg(tree, { width: 1100, height: 300, scale: 'level', colors: fill }),
+    note: 'The same hierarchy as nested clusters, root on top, denser clusters below; width ∝ size, the uncovered part under a node is its noise.',
   };
 }
 

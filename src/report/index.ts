@@ -14,3 +14,4 @@ export {
   hdbscanSection, opticsSection, agglomerativeSection,
   type DensitySectionInput, type DensitySectionOutput, type DensityFigures,
 } from './density.js';
+export { icicleSvg, type IcicleOptions } from './icicle.js';

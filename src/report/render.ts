@@ -70,6 +70,8 @@ export interface ReportSection {
   readonly elbow?: ElbowData;
   /** A structure figure drawn next to the scatter (condensed tree, reachability plot or dendrogram; an SVG string from ./hierarchy.ts). */
   readonly structure?: { readonly title: string; readonly svg: string; readonly note?: string };
+  /** More figures (SVG strings), each drawn full width below the scatter row. */
+  readonly figures?: readonly { readonly title: string; readonly svg: string; readonly note?: string }[];
   /** Note under the scatter. @defaultValue one dot per row, diamonds = centres (or noise in grey) */
   readonly scatterNote?: string;
   /** Scatter heading. @defaultValue 'Clusters in the first two principal components' */
@@ -207,6 +209,9 @@ function section(s: ReportSection, id: string): string {
   } else {
     out.push(metricsTable(s));
     out.push('</div><div class="grid">');
+  }
+  for (const g of s.figures ?? []) {
+    out.push(`<div class="card full extra"><h3>${esc(g.title)}</h3>${g.svg}${g.note ? `<p class="note">${esc(g.note)}</p>` : ''}</div>`);
   }
   const bars = ids.map((c) => ({ label: c < 0 ? 'noise' : String(c), value: counts.get(c)!, color: c < 0 ? NOISE_COLOR : colors[c] }));
   out.push(`<div class="card"><h3>Cluster sizes</h3>${barChartSvg(bars, { xLabel: 'Cluster', yLabel: 'Rows' })}</div>`);
