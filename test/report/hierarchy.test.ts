@@ -93,4 +93,6 @@ test('hdbscanSection, opticsSection and agglomerativeSection pair the scatter wi
   assert.equal(count(html, /<circle data-row=/g), 450);
   assert.equal(count(html, /class="card structure"/g), 3);
   assert.ok(html.includes('Reachability plot') && html.includes('Dendrogram') && html.includes('Condensed cluster tree'));
+  assert.equal(count(html, /class="card full extra"/g), 1); // the nested density tree (icicle) of the HDBSCAN section
+  assert.ok(html.includes('Nested density tree'));
 });
