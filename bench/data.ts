@@ -121,3 +121,20 @@ export function ensureData(log: (s: string) => void = () => {}): BenchFiles & { 
   }) + '\n');
   return { ...f, made: true };
 }
+
+/** A field of /proc/self/status in MB (VmRSS: resident now; VmHWM: peak since the last reset). */
+export function vmMb(field: 'VmRSS' | 'VmHWM'): number {
+  const m = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Reset the kernel's peak-RSS mark so VmHWM covers the timed part only (Linux ≥ 4.0). */
+export function resetPeak(): boolean {
+  try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
+}
+
+/** Median of the values (mean of the two middle ones for an even count). */
+export function median(a: number[]): number {
+  const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}

@@ -21,7 +21,7 @@ import { join, relative } from 'node:path';
 import { makeBlobs, uniformNoise } from '../src/datasets/generators.js';
 import { createRng } from '../src/core/rng.js';
 import { adjustedRandIndex } from '../src/metrics/index.js';
-import { DATA_DIR, ROOT, writeAtomic } from './data.js';
+import { DATA_DIR, ROOT, writeAtomic, median } from './data.js';
 
 // ------------------------------------------------------------------------------------ settings
 
@@ -301,10 +301,6 @@ function readLabels(path: string): Int32Array | null {
 
 // ------------------------------------------------------------------------------------ figures
 
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
 
 interface Fig { medianS: number; minS: number; maxS: number; nSamples: number; extraMb: number; peakMb: number; load1: number[]; version: string; threads: number; result: Record<string, unknown> }
 

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { BLOBS, ensureData, ROOT, writeAtomic, type BenchFiles } from './data.js';
+import { BLOBS, ensureData, ROOT, writeAtomic, type BenchFiles, median } from './data.js';
 
 // ------------------------------------------------------------------------------------ settings
 
@@ -137,10 +137,6 @@ function runOnce(s: System): { json?: RunJson; skipped?: string; failed?: string
 
 // ------------------------------------------------------------------------------------ figures
 
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
 
 interface Fig {
   medianS: number;

@@ -25,7 +25,7 @@ import { linkage } from '../src/hierarchy/linkage.js';
 import { fcluster } from '../src/hierarchy/cut.js';
 import type { LinkageMethod } from '../src/hierarchy/lanceWilliams.js';
 import type { Matrix } from '../src/core/matrix.js';
-import { readF32, ROOT } from './data.js';
+import { readF32, ROOT, vmMb, resetPeak, median } from './data.js';
 
 type Task = 'hdbscan' | 'dbscan' | 'optics' | 'linkage';
 const TASKS: readonly Task[] = ['hdbscan', 'dbscan', 'optics', 'linkage'];
@@ -47,21 +47,6 @@ function parseArgs(argv: string[]): Args {
   const repeats = Number(m.get('repeats') ?? 1);
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`run-density: --repeats must be an integer ≥ 1. Got '${m.get('repeats')}'.`);
   return { task, data, params, repeats, outLabels: m.get('out-labels') ?? null };
-}
-
-function vmMb(field: 'VmRSS' | 'VmHWM'): number {
-  const m = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** Reset the kernel's peak-RSS mark so VmHWM covers the timed part only (Linux ≥ 4.0). */
-function resetPeak(): boolean {
-  try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
-}
-
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 function summary(labels: Int32Array): { n_clusters: number; noise_fraction: number } {

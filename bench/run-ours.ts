@@ -19,7 +19,7 @@ import { fit } from '../src/centroid/kmeans.js';
 import { kmeansPlusPlus } from '../src/centroid/init.js';
 import { createRng } from '../src/core/rng.js';
 import { assignNearest, sqDistRow } from '../src/kernels/index.js';
-import { readF32, ROOT } from './data.js';
+import { readF32, ROOT, vmMb, resetPeak, median } from './data.js';
 
 interface Args {
   task: 'fit' | 'seed';
@@ -55,16 +55,6 @@ function parseArgs(argv: string[]): Args {
     tol: num('tol', 0), seed: num('seed', 0), repeats: num('repeats', 1) };
 }
 
-function vmMb(field: 'VmRSS' | 'VmHWM'): number {
-  const m = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** Reset the kernel's peak-RSS mark so VmHWM covers the timed part only (Linux ≥ 4.0). */
-function resetPeak(): boolean {
-  try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
-}
-
 /** Σ over rows of the squared distance to the nearest of the k centres, float64. */
 function inertiaF64(x: Float32Array, n: number, d: number, c: Float32Array, k: number): number {
   const labels = new Int32Array(n), dist = new Float64Array(n);
@@ -72,11 +62,6 @@ function inertiaF64(x: Float32Array, n: number, d: number, c: Float32Array, k: n
   let s = 0;
   for (let i = 0; i < n; i++) s += sqDistRow(x, i, c, labels[i]!, d);
   return s;
-}
-
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 async function main(): Promise<void> {
