@@ -278,36 +278,116 @@ class KHeap {
 
 export { KHeap };
 
-/** One kNN search from node v (lower bound `bound`) for the query at q[qo…], skipping row `self` (−1 = none). */
-function knnVisit(tree: KDTree, v: number, bound: number, q: Float64Array, qo: number, heap: KHeap, self: number): void {
-  if (bound > heap.bound()) return;
-  const l = tree.nodeLeft[v]!;
-  if (l < 0) {
-    const e = tree.nodeEnd[v]!, index = tree.index;
-    for (let p = tree.nodeStart[v]!; p < e; p++) {
-      const i = index[p]!;
-      if (i === self) continue;
-      const r = rdistAt(tree, p, q, qo);
-      if (heap.size < heap.k || r <= heap.dist[0]!) heap.push(r, i);
+/** Traversal stacks shared by kNN queries (depth-first, ≤ 2 entries per level: < 256 entries). */
+/** Relative slack of the kNN distance filter (its rounding differs from the exact sum's by < 2·d·2⁻⁵³ relative). */
+const FILTER_SLACK = 1 + 1e-10;
+const knnStack = new Int32Array(256);
+const knnStackBound = new Float64Array(256);
+
+/**
+ * One kNN search for the query at q[qo…] into `heap` (not reset here), skipping row `self`
+ * (−1 = none). `limit` is a known upper
+ * bound on the k-th reduced distance (Infinity = none): it must be the exact rdist of k distinct
+ * candidate rows (computed by `rdistAt`), so pruning boxes and points strictly beyond it never
+ * changes the result. Depth-first, nearer child first; a box or point is skipped only when its
+ * bound is strictly greater than the current k-th rdist, so ties at the k-th place still reach
+ * the heap, which keeps the lower index.
+ */
+function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self: number, limit: number): void {
+  const { d, points, index, nodeStart, nodeEnd, nodeLeft, nodeRight, lo, hi } = tree;
+  const l2 = tree.metric === 'euclidean';
+  const k = heap.k, hd = heap.dist;
+  // even cut points for the unrolled early-exit scan: h ≤ h2 ≤ d − (d mod 2)
+  const h = Math.min(d >> 1 << 1, 2 * Math.round(d / 6)), h2 = Math.max(h, Math.min(d >> 1 << 1, 2 * Math.round(d / 3)));
+  const stack = knnStack, sb = knnStackBound;
+  let top = 0;
+  stack[top] = 0; sb[top] = 0; top++;
+  let bnd = heap.size < k ? limit : Math.min(limit, hd[0]!);
+  while (top > 0) {
+    top--;
+    if (sb[top]! > bnd) continue;
+    const v = stack[top]!;
+    const l = nodeLeft[v]!;
+    if (l < 0) {
+      const e = nodeEnd[v]!;
+      for (let p = nodeStart[v]!; p < e; p++) {
+        const o = p * d;
+        let s = 0, t = 0;
+        if (l2) {
+          // filter: two running sums (even / odd terms), early exits after about a third and two
+          // thirds of the terms; it differs from the exact sum by a few ulps at most, so points
+          // are rejected only beyond bnd·(1 + 1e−10), and survivors get the exact sum below
+          const cut = bnd * FILTER_SLACK;
+          let s1 = 0;
+          for (; t < h; t += 2) { const u = q[qo + t]! - points[o + t]!, w = q[qo + t + 1]! - points[o + t + 1]!; s += u * u; s1 += w * w; }
+          if (s + s1 > cut) continue;
+          for (; t < h2; t += 2) { const u = q[qo + t]! - points[o + t]!, w = q[qo + t + 1]! - points[o + t + 1]!; s += u * u; s1 += w * w; }
+          if (s + s1 > cut) continue;
+          for (; t + 1 < d; t += 2) { const u = q[qo + t]! - points[o + t]!, w = q[qo + t + 1]! - points[o + t + 1]!; s += u * u; s1 += w * w; }
+          if (t < d) { const u = q[qo + t]! - points[o + t]!; s += u * u; t++; }
+          if (s + s1 > cut) continue;
+          // exact reduced distance, same summation order as rdistAt
+          s = 0;
+          for (let c = 0; c < d; c++) { const u = q[qo + c]! - points[o + c]!; s += u * u; }
+          if (s > bnd) continue;
+        } else {
+          for (; t < d; t++) { const u = q[qo + t]! - points[o + t]!; s += u < 0 ? -u : u; if (s > bnd) break; }
+        }
+        if (t < d) continue;
+        const i = index[p]!;
+        if (i === self) continue;
+        heap.push(s, i);
+        if (heap.size === k && hd[0]! < bnd) bnd = hd[0]!;
+      }
+      continue;
     }
-    return;
+    const r = nodeRight[v]!, ol = l * d, or = r * d;
+    let bl = 0, br = 0;
+    if (l2) {
+      for (let t = 0; t < d; t++) {
+        const x = q[qo + t]!;
+        let a = lo[ol + t]! - x, b = x - hi[ol + t]!;
+        let g = a > 0 ? a : b > 0 ? b : 0;
+        bl += g * g;
+        a = lo[or + t]! - x; b = x - hi[or + t]!;
+        g = a > 0 ? a : b > 0 ? b : 0;
+        br += g * g;
+      }
+    } else {
+      for (let t = 0; t < d; t++) {
+        const x = q[qo + t]!;
+        let a = lo[ol + t]! - x, b = x - hi[ol + t]!;
+        bl += a > 0 ? a : b > 0 ? b : 0;
+        a = lo[or + t]! - x; b = x - hi[or + t]!;
+        br += a > 0 ? a : b > 0 ? b : 0;
+      }
+    }
+    // push the farther child first so the nearer one is searched first
+    if (bl <= br) {
+      if (br <= bnd) { stack[top] = r; sb[top] = br; top++; }
+      if (bl <= bnd) { stack[top] = l; sb[top] = bl; top++; }
+    } else {
+      if (bl <= bnd) { stack[top] = l; sb[top] = bl; top++; }
+      if (br <= bnd) { stack[top] = r; sb[top] = br; top++; }
+    }
   }
-  const rr = tree.nodeRight[v]!;
-  const bl = minRdist(tree, l, q, qo), br = minRdist(tree, rr, q, qo);
-  if (bl <= br) { knnVisit(tree, l, bl, q, qo, heap, self); knnVisit(tree, rr, br, q, qo, heap, self); }
-  else { knnVisit(tree, rr, br, q, qo, heap, self); knnVisit(tree, l, bl, q, qo, heap, self); }
 }
 
 /** k nearest rows of the query at q[qo…] into `heap` (reset first), skipping row `self` (−1 = none). */
 export function knnInto(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self: number): void {
   heap.reset();
-  knnVisit(tree, 0, 0, q, qo, heap, self);
+  knnSearch(tree, q, qo, heap, self, Infinity);
 }
 
 /**
  * k nearest neighbours in the tree of each query row (queries [m × d]), or of each indexed row
  * itself when `queries` is null. With `queries` null and `includeSelf` false (the default) a
  * row is never its own neighbour (other rows at distance 0 are). Cost ≈ O(m·k·log n) in low d.
+ *
+ * Self-queries run in tree order: each query first measures its distances to the previous
+ * query's k neighbours (a nearby point, so they give a tight exact upper bound on its k-th
+ * distance), then searches the tree pruning by that bound from the start. The result is the
+ * same as a plain search (see knnSearch).
  * @returns [m × k] indices and plain distances, ascending, ties → lower index.
  */
 export function knn(tree: KDTree, queries: Matrix | null, k: number, options: { includeSelf?: boolean } = {}): KnnResult {
@@ -317,11 +397,33 @@ export function knn(tree: KDTree, queries: Matrix | null, k: number, options: { 
   const indices = new Int32Array(m * k), distances = new Float64Array(m * k);
   const heap = new KHeap(k);
   if (queries === null) {
-    // visit the rows in tree order (neighbouring queries share cache lines), write at the row's index
-    for (let p = 0; p < n; p++) {
-      const i = tree.index[p]!;
-      knnInto(tree, tree.points, p * d, heap, self ? i : -1);
-      heap.drainSorted(tree.metric, indices, distances, i * k);
+    const { points, index, position, nodeLeft, nodeStart, nodeEnd, nodeCount } = tree;
+    const avail = self ? n - 1 : n;
+    const seed = new Float64Array(k);
+    let prev = -1; // original row of the previous query (its result is in indices[prev·k …])
+    for (let v = 0; v < nodeCount; v++) {
+      if (nodeLeft[v]! >= 0) continue;
+      const s = nodeStart[v]!, e = nodeEnd[v]!;
+      for (let p = s; p < e; p++) {
+        const i = index[p]!, qo = p * d, skip = self ? i : -1;
+        // warm start: exact rdists to the previous query's k neighbours (k distinct rows ≠ i)
+        let limit = Infinity;
+        if (prev >= 0 && k <= avail) {
+          let c = 0, hasSelf = false;
+          for (let t = 0; t < k; t++) {
+            const j = indices[prev * k + t]!;
+            if (j === skip) { hasSelf = true; continue; }
+            seed[c++] = rdistAt(tree, position[j]!, points, qo);
+          }
+          // i was among them: the previous query itself (never in its own list here) replaces it
+          if (hasSelf) seed[c++] = rdistAt(tree, position[prev]!, points, qo);
+          if (c === k) { let mx = 0; for (let t = 0; t < k; t++) if (seed[t]! > mx) mx = seed[t]!; limit = mx; }
+        }
+        heap.reset();
+        knnSearch(tree, points, qo, heap, skip, limit);
+        heap.drainSorted(tree.metric, indices, distances, i * k);
+        prev = i;
+      }
     }
   } else {
     const q = new Float64Array(d);

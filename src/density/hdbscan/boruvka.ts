@@ -86,6 +86,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   };
 
   /** Search the lightest edge from position p to another component; update its component's best. */
+  const half = d >> 1;
   const search = (p: number, c: number): void => {
     const cp = coreP[p]!, po = p * d;
     let sp = 0;
@@ -102,9 +103,17 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
           if (w < cp) w = cp;
           if (w >= bestW[c]!) continue;
           const qo = q * d;
-          let s = 0;
-          if (l2) for (let t = 0; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u * u; }
-          else for (let t = 0; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u < 0 ? -u : u; }
+          let s = 0, t = 0;
+          // the sum only grows: once a partial sum reaches the best weight, this edge cannot win
+          if (l2) {
+            for (; t < half; t++) { const u = points[po + t]! - points[qo + t]!; s += u * u; }
+            if (s * scale >= bestW[c]!) continue;
+            for (; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u * u; }
+          } else {
+            for (; t < half; t++) { const u = points[po + t]! - points[qo + t]!; s += u < 0 ? -u : u; }
+            if (s * scale >= bestW[c]!) continue;
+            for (; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u < 0 ? -u : u; }
+          }
           s *= scale;
           if (s > w) w = s;
           if (w < bestW[c]!) { bestW[c] = w; bestA[c] = p; bestB[c] = q; }
