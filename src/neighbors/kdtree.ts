@@ -299,6 +299,7 @@ function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self:
   const k = heap.k, hd = heap.dist;
   // even cut points for the unrolled early-exit scan: h ≤ h2 ≤ d − (d mod 2)
   const h = Math.min(d >> 1 << 1, 2 * Math.round(d / 6)), h2 = Math.max(h, Math.min(d >> 1 << 1, 2 * Math.round(d / 3)));
+  const hb = d >> 1;
   const stack = knnStack, sb = knnStackBound;
   let top = 0;
   stack[top] = 0; sb[top] = 0; top++;
@@ -344,7 +345,20 @@ function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self:
     const r = nodeRight[v]!, ol = l * d, or = r * d;
     let bl = 0, br = 0;
     if (l2) {
-      for (let t = 0; t < d; t++) {
+      // both children's box bounds; when both are beyond bnd half way, both children are pruned
+      // (the sums only grow)
+      let t = 0;
+      for (; t < hb; t++) {
+        const x = q[qo + t]!;
+        let a = lo[ol + t]! - x, b = x - hi[ol + t]!;
+        let g = a > 0 ? a : b > 0 ? b : 0;
+        bl += g * g;
+        a = lo[or + t]! - x; b = x - hi[or + t]!;
+        g = a > 0 ? a : b > 0 ? b : 0;
+        br += g * g;
+      }
+      if (bl > bnd && br > bnd) continue;
+      for (; t < d; t++) {
         const x = q[qo + t]!;
         let a = lo[ol + t]! - x, b = x - hi[ol + t]!;
         let g = a > 0 ? a : b > 0 ? b : 0;

@@ -63,21 +63,37 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   }
 
   // best edge per component (indexed by root position): weight and its two positions
+  const half = d >> 1;
   const bestW = new Float64Array(n), bestA = new Int32Array(n), bestB = new Int32Array(n);
   const stack = new Int32Array(2 * nodeCount + 2), stackBound = new Float64Array(2 * nodeCount + 2);
 
-  /** Units from position p to node v's box, scaled by 1/α: a lower bound on d(p, q)/α for q in v. */
-  const boxBound = (po: number, v: number): number => {
+  /**
+   * Units from position p to node v's box, scaled by 1/α: a lower bound on d(p, q)/α for q in v.
+   * Returns Infinity once a partial sum (after half of the terms) reaches `lim`: the full bound
+   * would reach it too (the sum only grows), and callers only compare it with `lim`.
+   */
+  const boxBound = (po: number, v: number, lim: number): number => {
     const o = v * d;
-    let s = 0;
+    let s = 0, t = 0;
     if (l2) {
-      for (let t = 0; t < d; t++) {
+      for (; t < half; t++) {
+        const x = points[po + t]!, a = lo[o + t]! - x, b = x - hi[o + t]!;
+        const g = a > 0 ? a : b > 0 ? b : 0;
+        s += g * g;
+      }
+      if (s * scale >= lim) return Infinity;
+      for (; t < d; t++) {
         const x = points[po + t]!, a = lo[o + t]! - x, b = x - hi[o + t]!;
         const g = a > 0 ? a : b > 0 ? b : 0;
         s += g * g;
       }
     } else {
-      for (let t = 0; t < d; t++) {
+      for (; t < half; t++) {
+        const x = points[po + t]!, a = lo[o + t]! - x, b = x - hi[o + t]!;
+        s += a > 0 ? a : b > 0 ? b : 0;
+      }
+      if (s * scale >= lim) return Infinity;
+      for (; t < d; t++) {
         const x = points[po + t]!, a = lo[o + t]! - x, b = x - hi[o + t]!;
         s += a > 0 ? a : b > 0 ? b : 0;
       }
@@ -86,7 +102,6 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   };
 
   /** Search the lightest edge from position p to another component; update its component's best. */
-  const half = d >> 1;
   const search = (p: number, c: number): void => {
     const cp = coreP[p]!, po = p * d;
     let sp = 0;
@@ -122,10 +137,12 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       }
       const r = nodeRight[v]!;
       // push the farther child first so the nearer is searched first
+      // a child is pushed iff its bound max(box / α, core(p), least core) is below the best weight;
+      // the box part is skipped or cut short when the rest already decides (same decisions)
       let bl = -1, br = -1;
-      if (nodeComp[l] !== c) { bl = Math.max(boxBound(po, l), cp, minCore[l]!); }
-      if (nodeComp[r] !== c) { br = Math.max(boxBound(po, r), cp, minCore[r]!); }
       const lim = bestW[c]!;
+      if (nodeComp[l] !== c) { const m = Math.max(cp, minCore[l]!); bl = m >= lim ? m : Math.max(boxBound(po, l, lim), m); }
+      if (nodeComp[r] !== c) { const m = Math.max(cp, minCore[r]!); br = m >= lim ? m : Math.max(boxBound(po, r, lim), m); }
       if (bl >= 0 && br >= 0) {
         if (bl <= br) {
           if (br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
