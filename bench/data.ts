@@ -138,3 +138,14 @@ export function median(a: number[]): number {
   const s = [...a].sort((p, q) => p - q), h = s.length >> 1;
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
+
+/** A .f32 data file with its sibling .json ({n, d}): the rows as a flat Float32Array. */
+export function readSet(path: string): { n: number; d: number; x: Float32Array } {
+  const { n, d } = JSON.parse(readFileSync(path.replace(/\.f32$/, '.json'), 'utf8')) as { n: number; d: number };
+  return { n, d, x: readF32(path, n * d) };
+}
+
+/** clusterkit's version from package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -25,7 +25,7 @@ import { linkage } from '../src/hierarchy/linkage.js';
 import { fcluster } from '../src/hierarchy/cut.js';
 import type { LinkageMethod } from '../src/hierarchy/lanceWilliams.js';
 import type { Matrix } from '../src/core/matrix.js';
-import { readF32, ROOT, vmMb, resetPeak, median } from './data.js';
+import { readSet, packageVersion, vmMb, resetPeak, median } from './data.js';
 
 type Task = 'hdbscan' | 'dbscan' | 'optics' | 'linkage';
 const TASKS: readonly Task[] = ['hdbscan', 'dbscan', 'optics', 'linkage'];
@@ -109,10 +109,9 @@ function runTask(a: Args, X: Matrix, times: number[]): Outcome {
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
-  const meta = JSON.parse(readFileSync(a.data.replace(/\.f32$/, '.json'), 'utf8')) as { n: number; d: number };
-  const { n, d } = meta;
-  const X: Matrix = { data: readF32(a.data, n * d), rows: n, cols: d };
-  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const { n, d, x } = readSet(a.data);
+  const X: Matrix = { data: x, rows: n, cols: d };
+  const version = packageVersion();
 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();

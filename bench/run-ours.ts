@@ -19,7 +19,7 @@ import { fit } from '../src/centroid/kmeans.js';
 import { kmeansPlusPlus } from '../src/centroid/init.js';
 import { createRng } from '../src/core/rng.js';
 import { assignNearest, sqDistRow } from '../src/kernels/index.js';
-import { readF32, ROOT, vmMb, resetPeak, median } from './data.js';
+import { readF32, readSet, packageVersion, vmMb, resetPeak, median } from './data.js';
 
 interface Args {
   task: 'fit' | 'seed';
@@ -66,12 +66,10 @@ function inertiaF64(x: Float32Array, n: number, d: number, c: Float32Array, k: n
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
-  const meta = JSON.parse(readFileSync(a.data.replace(/\.f32$/, '.json'), 'utf8')) as { n: number; d: number };
-  const { n, d } = meta;
-  const x = readF32(a.data, n * d);
+  const { n, d, x } = readSet(a.data);
   const c0 = a.init ? readF32(a.init, a.k * d) : null;
   if (a.task === 'fit' && !c0) throw new Error('run-ours: --init must be given for --task fit (a [k × d] .f32 file). Got nothing.');
-  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = packageVersion();
 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();

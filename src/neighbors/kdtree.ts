@@ -233,14 +233,18 @@ class KHeap {
       return;
     }
     if (dv > dist[0]! || (dv === dist[0] && iv > idx[0]!)) return;
-    // replace the root and sift down
+    this.siftDown(dv, iv, k); // replace the root
+  }
+  /** Put (dv, iv) at the root of the first `size` heap slots and sift it down (largest on top, ties: larger index). */
+  private siftDown(dv: number, iv: number, size: number): void {
+    const { dist, idx } = this;
     let c = 0;
     for (;;) {
       const l = 2 * c + 1;
-      if (l >= k) break;
+      if (l >= size) break;
       let m = l;
       const r = l + 1;
-      if (r < k && (dist[r]! > dist[l]! || (dist[r] === dist[l] && idx[r]! > idx[l]!))) m = r;
+      if (r < size && (dist[r]! > dist[l]! || (dist[r] === dist[l] && idx[r]! > idx[l]!))) m = r;
       if (dist[m]! < dv || (dist[m] === dv && idx[m]! < iv)) break;
       dist[c] = dist[m]!; idx[c] = idx[m]!; c = m;
     }
@@ -260,18 +264,7 @@ class KHeap {
       outIdx[off + last] = iTop;
       outDist[off + last] = metric === 'euclidean' ? Math.sqrt(dTop) : dTop;
       if (last === 0) break;
-      const dv = dist[last]!, iv = idx[last]!;
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= last) break;
-        let m = l;
-        const r = l + 1;
-        if (r < last && (dist[r]! > dist[l]! || (dist[r] === dist[l] && idx[r]! > idx[l]!))) m = r;
-        if (dist[m]! < dv || (dist[m] === dv && idx[m]! < iv)) break;
-        dist[c] = dist[m]!; idx[c] = idx[m]!; c = m;
-      }
-      dist[c] = dv; idx[c] = iv;
+      this.siftDown(dist[last]!, idx[last]!, last);
     }
   }
 }
