@@ -1,11 +1,14 @@
 /**
  * `clusterkit eval --pred labels.csv --truth truth.csv [--data X.csv] [--json]`: score predicted
  * labels against true classes (ARI, AMI, NMI, homogeneity, completeness, V-measure, FMI,
- * purity, accuracy, pairwise F1) and, given the data, by internal criteria.
+ * purity, accuracy, pairwise F1) and, given the data, by internal criteria (silhouette, Davies–Bouldin,
+ * Calinski–Harabasz, and DBCV with negative labels as noise).
  */
 import { ClusterkitError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
 import type { OptionSpec } from '../core/options.js';
 import { calinskiHarabasz, daviesBouldin, externalScores, silhouetteScore } from '../metrics/index.js';
+import { dbcv } from '../metrics/dbcv.js';
 import { readTable } from '../io/read.js';
 import { readLabels } from '../io/write.js';
 import { flagsFromSpec, formatFlagHelp, parseFlags, usage, withFlagName, withReaderFlags } from './args.js';
@@ -17,7 +20,7 @@ export const EVAL_SPEC = {
   predColumn: { type: 'string', doc: 'column of --pred holding the labels (name or 0-based index)' },
   truth: { type: 'string', doc: 'true classes, same formats as --pred (text classes are fine) (required)' },
   truthColumn: { type: 'string', doc: "column of --truth holding the classes, e.g. 'species'" },
-  data: { type: 'string', doc: 'the clustered data: adds silhouette, Davies–Bouldin and Calinski–Harabasz' },
+  data: { type: 'string', doc: 'the clustered data: adds silhouette, Davies–Bouldin, Calinski–Harabasz and DBCV (DBCV not with --sample-size)' },
   columns: { type: 'string', doc: 'feature columns of --data, comma-separated names or 0-based indices' },
   labelColumn: { type: 'string', doc: 'a column of --data to leave out of the features (e.g. the classes)' },
   header: HEADER_ENTRY,
@@ -58,7 +61,23 @@ const ROWS: readonly [string, string, string][] = [
   ['silhouette', 'silhouette', '-1 … 1, higher is better'],
   ['davies_bouldin', 'Davies-Bouldin', 'lower is better'],
   ['calinski_harabasz', 'Calinski-Harabasz', 'higher is better'],
+  ['dbcv', 'DBCV', 'density-based validity, -1 … 1, higher is better (negative labels = noise)'],
 ];
+
+/** DBCV (negative labels = noise), or null with a warning when it is undefined (one cluster, a one-row cluster). */
+function dbcvOrNull(x: Matrix, pred: Int32Array, warnings: string[]): number | null {
+  try {
+    const s = dbcv(x, pred).score;
+    if (Number.isNaN(s)) { warnings.push('DBCV is undefined for these labels (it needs 2 clusters besides noise, with nonzero sparseness or separation).'); return null; }
+    return s;
+  } catch (err) {
+    if (err instanceof ClusterkitError && err.code === 'BAD_DATA' && err.param === 'labels') {
+      warnings.push(`DBCV is undefined here: ${err.message}`);
+      return null;
+    }
+    throw err;
+  }
+}
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -108,6 +127,9 @@ export const evalCommand: Command = {
         out.davies_bouldin = daviesBouldin(t.matrix, pred);
         out.calinski_harabasz = calinskiHarabasz(t.matrix, pred);
       }
+      // DBCV costs O(Σ |cluster|² · d) on all rows; with --sample-size the caller asked for less.
+      if (v.sampleSize === undefined) out.dbcv = dbcvOrNull(t.matrix, pred, warnings);
+      else warnings.push('DBCV is computed on all rows only; left out with --sample-size.');
     }
     if (v.json) {
       ctx.out(jsonLine({ n: pred.length, ...out, ...(warnings.length ? { warnings } : {}) }));
