@@ -38,6 +38,7 @@ import { singleLinkage, condenseTree, stability, type SingleLinkageTree, type Co
 import { indexTree, selectClusters, labelPoints, persistence } from './hdbscan/select.js';
 import { glosh, exemplars, relativeValidity } from './hdbscan/scores.js';
 import { predictPoints, predictScores, membershipPoints, membershipTraining, type PredictModel, type SoftMembership } from './hdbscan/predict.js';
+import { dbcv, type DbcvOptions, type DbcvResult } from '../metrics/dbcv.js';
 
 export type { SingleLinkageTree, CondensedTree, MstEdges, SoftMembership, HdbscanMetric };
 
@@ -393,4 +394,13 @@ export function allPointsMembershipVectors(model: HdbscanResult, options: { top?
   const where = `${WHERE}.allPointsMembershipVectors`;
   const top = checkTop(options.top, where);
   return membershipTraining(predictModel(model, where), top);
+}
+
+/**
+ * Full DBCV (Moulavi et al. 2014) of the fit's labels, with the fit's metric: the hdbscan library's
+ * `validity.validity_index(X, labels_, metric)` (`relativeValidity` is its fast MST approximation).
+ * @param x the [n × d] rows the model was fitted on. Cost O(Σ_C |C|²·d); NaN with one cluster (see `dbcv`).
+ */
+export function validityIndex(model: HdbscanResult, x: MatrixLike, options: Omit<DbcvOptions, 'metric'> = {}): DbcvResult {
+  return dbcv(x, model.labels, { ...options, metric: model.options.metric });
 }

@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dbcv, type DbcvMetric } from '../../src/metrics/dbcv.js';
+import * as hdbscan from '../../src/density/hdbscan.js';
 import { takeRows, type Matrix } from '../../src/core/matrix.js';
 import { createRng } from '../../src/core/rng.js';
 import { bundled, csvMatrix, fixture, fromRows } from '../helpers/data.js';
@@ -222,6 +223,16 @@ test('dbcv(X, labels) stays in [−1, 1] and rates well-separated blobs above a 
   const bad = dbcv(x, labels.map(() => rng.int(3))).score;
   assert.ok(good > 0.3 && good <= 1, `good ${good}`);
   assert.ok(bad >= -1 && bad < good, `bad ${bad}`);
+});
+
+test('hdbscan.validityIndex(fit(X), X) is dbcv of the fit labels with the fit metric; on iris it matches the library', () => {
+  const x = DATA.iris!;
+  const model = hdbscan.fit(x, { minClusterSize: 5 });
+  assert.deepEqual(Array.from(model.labels), REF.iris.runs.mcs5!.labels); // same labels as the library here
+  const v = hdbscan.validityIndex(model, x);
+  close(v.score, REF.float32_input_reference.iris!.mcs5!.dbcv_validity_index, 1e-9, 1e-12, 'score');
+  const cos = hdbscan.fit(x, { minClusterSize: 5, metric: 'cosine' });
+  assert.deepEqual(hdbscan.validityIndex(cos, x), dbcv(x, cos.labels, { metric: 'cosine' }));
 });
 
 // ---- bad input ----
