@@ -17,6 +17,8 @@ import { ISOLATION_HEADERS, startStaticServer, type StaticServer } from '../help
 const CHROMIUM = '/usr/bin/chromium';
 const PAGE = '/kernels.html';
 const ENTRY = '/dist/src/index.js';
+/** The pool's module worker (new URL('./pool-worker.js', import.meta.url) in dist/src/kernels/). */
+const POOL_WORKER = '/dist/src/kernels/pool-worker.js';
 
 /** What runCase needs: the blob set (n × d, k blobs), k-means settings and the kernel backend. */
 interface CaseParams {
@@ -128,7 +130,7 @@ async function runCase(ck: typeof clusterkit, p: CaseParams): Promise<CaseResult
 }
 
 const PARAMS: CaseParams = {
-  n: 20_000, d: 16, k: 8, clusterStd: 3, dataSeed: 7, fitSeed: 3, nInit: 4,
+  n: 20_000, d: 16, k: 8, clusterStd: 3, dataSeed: 7, fitSeed: 3, nInit: 2,
   backend: clusterkit.kernels.getKernelBackend(),
 };
 
@@ -217,6 +219,11 @@ async function pageKernelInfo(page: Page): Promise<KernelInfo> {
   return page.evaluate(() => (globalThis as unknown as { clusterkit: { kernelInfo(): KernelInfo } }).clusterkit.kernelInfo());
 }
 
+/** How often a mode's server answered the pool worker's script with 200. */
+function workerLoads(mode: Mode): number {
+  return mode.server!.log.filter((r) => r.path === POOL_WORKER && r.status === 200).length;
+}
+
 /** Sanity of the Node reference: the blobs are found, and the summary has the stated sizes. */
 function checkReference(r: CaseResult): void {
   assert.equal(r.rows, PARAMS.n);
@@ -272,6 +279,7 @@ test('kmeans.fit and kernels.assignNearest in a cross-origin-isolated Chromium p
     if (cores >= 2) assert.ok(info.threads >= 2);
     assert.equal(info.backend, result.wasm && result.backend !== 'ts' ? 'wasm' : 'ts');
     assert.equal(info.simd, result.wasm);
+    if (info.threads >= 2) assert.ok(workerLoads(MODES[0]!) >= 1, `${POOL_WORKER} was not loaded`);
     assert.deepEqual(trouble, { errors: [], failed: [], offsite: [] });
   } finally {
     await context.close();
@@ -291,6 +299,7 @@ test('kmeans.fit and kernels.assignNearest in a Chromium page without cross-orig
     assert.equal(info.threads, 1, `kernelInfo(): ${JSON.stringify(info)}`);
     assert.equal(info.sharedMemory, false, `kernelInfo(): ${JSON.stringify(info)}`);
     assert.equal(info.backend, result.wasm && result.backend !== 'ts' ? 'wasm' : 'ts');
+    assert.equal(workerLoads(MODES[1]!), 0, `no pool workers without shared memory`);
     assert.deepEqual(trouble, { errors: [], failed: [], offsite: [] });
   } finally {
     await context.close();
