@@ -28,6 +28,11 @@ import { checkLabelVector } from './contingency.js';
  * 6. V(C) = (min_j DSPC(C, Cⱼ) − DSC(C)) / max(min_j DSPC, DSC(C)), in [−1, 1];
  *    score = Σ_C (|C| / n) · V(C), n = all rows, noise included.
  *
+ * Metrics: 'manhattan' is the library's metric='cityblock' (the library fails on the name
+ * 'manhattan', which SciPy's cdist does not know); 'cosine' matches the library except for all-zero
+ * rows, which are at distance 1 from everything here (the library's separation step, SciPy's cdist,
+ * gives NaN for them).
+ *
  * Edge cases, as the library: no cluster (all labels negative) → score 0 and empty arrays;
  * exactly one cluster → its separation is +∞ and V = score = NaN (the library's NaN; the
  * reference fixtures store it as null); DSC = DSPC = 0 → V = NaN. A cluster of one row makes
@@ -41,7 +46,7 @@ import { checkLabelVector } from './contingency.js';
  * into float32 moves the score itself by up to ~1e-6).
  */
 
-/** Distance between rows. 'cosine' is 1 − cos (a zero row is at distance 1 from everything). */
+/** Distance between rows. 'manhattan' = L1 (the library's 'cityblock'); 'cosine' = 1 − cos (a zero row is at distance 1 from everything). */
 export type DbcvMetric = 'euclidean' | 'manhattan' | 'cosine';
 
 export interface DbcvOptions {

@@ -16,7 +16,7 @@ import { bundled, csvMatrix, fixture, fromRows } from '../helpers/data.js';
 import { throwsCode } from '../helpers/errors.js';
 
 interface RunRef { labels: number[]; n_clusters: number; dbcv_validity_index: number | null; dbcv_per_cluster: (number | null)[] }
-interface EdgeCase { name: string; X: number[][]; labels: number[]; clusters: number[]; dbcv_validity_index: number | null; dbcv_per_cluster: (number | null)[] }
+interface EdgeCase { name: string; metric: string; X: number[][]; labels: number[]; clusters: number[]; dbcv_validity_index: number | null; dbcv_per_cluster: (number | null)[] }
 interface Ref {
   iris: { runs: Record<string, RunRef> };
   noisy2d_first2000: { runs: Record<string, RunRef> };
@@ -56,7 +56,8 @@ for (const ds of DATASETS) {
 
 for (const c of REF.edge_cases.cases) {
   test(`dbcv(X, labels) on the ${c.name} case matches validity_index to 1e-12`, () => {
-    const r = dbcv(c.X, Int32Array.from(c.labels));
+    const metric: DbcvMetric = c.metric === 'cityblock' ? 'manhattan' : c.metric as DbcvMetric;
+    const r = dbcv(c.X, Int32Array.from(c.labels), { metric });
     close(r.score, c.dbcv_validity_index, 1e-12, 1e-15, 'score');
     assert.deepEqual(Array.from(r.clusters), c.clusters);
     assert.equal(r.perCluster.length, c.dbcv_per_cluster.length);
