@@ -172,6 +172,52 @@ function finishRow(a: usize, kp: i32, k: i32, slack: f64, wantSecond: bool, xr: 
   }
 }
 
+/** a·b + c on f32x4: fused (relaxed SIMD) in the relaxed build, mul then add in the plain one. */
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * The register tile shared by assignBlock and potBlock: for one group of 4 interleaved shifted
+ * rows at xg (groupBytes = 16·d) and every panel of 8 shifted centres, write the approximate
+ * a_j = ‖c̃_j‖² − 2·x̃·c̃_j (f32) of row q to scratch + q·sBytes + 4j. 8 accumulators of 4 lanes.
+ */
+@inline
+function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32, scratch: usize, sBytes: usize): void {
+  const xend = xg + groupBytes;
+  let pc = panels;
+  let so: usize = 0;
+  for (let p = 0; p < np; p++) {
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+    for (let px = xg; px < xend; px += 16) {
+      const c0 = v128.load(pc), c1 = v128.load(pc, 16);
+      const b0 = v128.load32_splat(px);
+      a00 = madd(b0, c0, a00); a01 = madd(b0, c1, a01);
+      const b1 = v128.load32_splat(px, 4);
+      a10 = madd(b1, c0, a10); a11 = madd(b1, c1, a11);
+      const b2 = v128.load32_splat(px, 8);
+      a20 = madd(b2, c0, a20); a21 = madd(b2, c1, a21);
+      const b3 = v128.load32_splat(px, 12);
+      a30 = madd(b3, c0, a30); a31 = madd(b3, c1, a31);
+      pc += 32;
+    }
+    const n0 = v128.load(cn + so), n1 = v128.load(cn + so, 16);
+    const s0 = scratch + so;
+    v128.store(s0, f32x4.sub(n0, f32x4.add(a00, a00)));
+    v128.store(s0, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
+    v128.store(s0 + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
+    v128.store(s0 + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
+    v128.store(s0 + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
+    v128.store(s0 + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
+    v128.store(s0 + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
+    v128.store(s0 + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
+    so += 32;
+  }
+}
+
 /**
  * Nearest-centre assignment of a block of m rows.
  * xs: shifted rows in 4-row interleaved layout (shiftRows); xn [m] f64 their ‖x̃‖²;
@@ -185,7 +231,6 @@ export function assignBlock(xs: usize, xn: usize, raw: usize, m: i32, d: i32,
   scratch: usize, lab: usize, best: usize, second: usize, wantSecond: i32): void {
   const kp = np << 3;
   const groupBytes = <usize>d << 4;      // 4 interleaved rows
-  const pairBytes = <usize>d << 5;       // 8 interleaved centres
   const sBytes = <usize>kp << 2;
   const rowBytes = <usize>d << 2;
   const quad: f64 = 8 * U * cmax * cmax;
@@ -193,37 +238,7 @@ export function assignBlock(xs: usize, xn: usize, raw: usize, m: i32, d: i32,
   const under: f64 = (<f64>d + 4) * 4.7e-38;
   const inflate: f64 = 1 + 2 * (<f64>d + 2) * U;
   for (let r = 0; r < m; r += 4) {
-    const xg = xs + (<usize>(r >> 2)) * groupBytes;
-    const xend = xg + groupBytes;
-    let pc = panels;
-    let so: usize = 0;
-    for (let p = 0; p < np; p++) {
-      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-      let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-      for (let px = xg; px < xend; px += 16) {
-        const c0 = v128.load(pc), c1 = v128.load(pc, 16);
-        const b0 = v128.load32_splat(px);
-        a00 = f32x4.add(a00, f32x4.mul(b0, c0)); a01 = f32x4.add(a01, f32x4.mul(b0, c1));
-        const b1 = v128.load32_splat(px, 4);
-        a10 = f32x4.add(a10, f32x4.mul(b1, c0)); a11 = f32x4.add(a11, f32x4.mul(b1, c1));
-        const b2 = v128.load32_splat(px, 8);
-        a20 = f32x4.add(a20, f32x4.mul(b2, c0)); a21 = f32x4.add(a21, f32x4.mul(b2, c1));
-        const b3 = v128.load32_splat(px, 12);
-        a30 = f32x4.add(a30, f32x4.mul(b3, c0)); a31 = f32x4.add(a31, f32x4.mul(b3, c1));
-        pc += 32;
-      }
-      const n0 = v128.load(cn + so), n1 = v128.load(cn + so, 16);
-      const s0 = scratch + so;
-      v128.store(s0, f32x4.sub(n0, f32x4.add(a00, a00)));
-      v128.store(s0, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
-      v128.store(s0 + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
-      v128.store(s0 + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
-      v128.store(s0 + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
-      v128.store(s0 + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
-      v128.store(s0 + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
-      v128.store(s0 + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
-      so += 32;
-    }
+    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, panels, cn, np, scratch, sBytes);
     const qn = min(4, m - r);
     for (let q = 0; q < qn; q++) {
       const i = r + q;
@@ -308,6 +323,200 @@ export function sqdistBlock64(xs: usize, xn: usize, m: i32, d: i32, panels: usiz
           store<f64>(o, f64x2.extract_lane(v0, 0));
           if (j0 + 1 < nb) store<f64>(o, f64x2.extract_lane(v0, 1), 8);
           if (j0 + 2 < nb) store<f64>(o, f64x2.extract_lane(v1, 0), 16);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel jobs. A job is a record of f64 slots in memory (written by src/kernels/wasm.ts);
+// runChunk(job, c, tid) does chunk c of it with thread tid's scratch. Each chunk writes only its
+// own rows of the outputs and its own slot of the partial sums, so the result does not depend on
+// which thread ran which chunk; the JavaScript side sums the partials in chunk order.
+
+const KIND_ASSIGN: i32 = 1;
+const KIND_SUMS: i32 = 2;
+const KIND_POT: i32 = 3;
+
+@inline
+function slot(job: usize, i: i32): f64 {
+  return load<f64>(job + (<usize>i << 3));
+}
+
+@inline
+function ptr(job: usize, i: i32): usize {
+  return <usize>load<f64>(job + (<usize>i << 3));
+}
+
+@inline
+function align16(b: usize): usize {
+  return (b + 15) & ~(<usize>15);
+}
+
+/** Run chunk c of the job at `job` on thread tid (0 = the calling thread). */
+export function runChunk(job: usize, c: i32, tid: i32): void {
+  const kind = <i32>slot(job, 0);
+  if (kind == KIND_ASSIGN) assignChunk(job, c, tid);
+  else if (kind == KIND_SUMS) sumsChunk(job, c);
+  else if (kind == KIND_POT) potChunk(job, c, tid);
+}
+
+/**
+ * Scratch of thread tid for a chunk of B rows in d dims against kp padded centres:
+ * raw [B × d] f32 (gathered rows) | xs [⌈B/4⌉·4 × d] f32 | xn [B] f64 | scores [4 × kp] f32.
+ */
+@inline
+function scratchRaw(base: usize, stride: usize, tid: i32): usize {
+  return base + <usize>tid * stride;
+}
+
+/**
+ * Assignment job (kind 1). Slots: 1 x (raw rows, f32 [n × d]), 2 idx (i32 positions, 0 = rows
+ * in order), 3 total, 4 d, 5 B, 6 mu, 7 panels, 8 cn, 9 np, 10 craw, 11 k, 12 cmax, 13 wantSecond,
+ * 14 lab, 15 best, 16 second (outputs by position), 17 scratch base, 18 scratch stride.
+ */
+function assignChunk(job: usize, c: i32, tid: i32): void {
+  const x = ptr(job, 1), idx = ptr(job, 2), total = <i32>slot(job, 3), d = <i32>slot(job, 4), B = <i32>slot(job, 5);
+  const start = c * B;
+  const m = min(B, total - start);
+  if (m <= 0) return;
+  const np = <i32>slot(job, 9);
+  const rowBytes = <usize>d << 2;
+  const raw0 = scratchRaw(ptr(job, 17), ptr(job, 18), tid);
+  const xs = raw0 + align16(<usize>B * rowBytes);
+  const xn = xs + align16(<usize>((B + 3) & ~3) * rowBytes);
+  const scr = xn + align16(<usize>B << 3);
+  let raw: usize;
+  if (idx != 0) {
+    raw = raw0;
+    for (let r = 0; r < m; r++) {
+      const i = load<i32>(idx + (<usize>(start + r) << 2));
+      memory.copy(raw0 + <usize>r * rowBytes, x + <usize>i * rowBytes, rowBytes);
+    }
+  } else {
+    raw = x + <usize>start * rowBytes;
+  }
+  shiftRows(raw, m, d, ptr(job, 6), xs, xn);
+  assignBlock(xs, xn, raw, m, d, ptr(job, 7), ptr(job, 8), np, ptr(job, 10), <i32>slot(job, 11), slot(job, 12),
+    scr, ptr(job, 14) + (<usize>start << 2), ptr(job, 15) + (<usize>start << 3), ptr(job, 16) + (<usize>start << 3),
+    <i32>slot(job, 13));
+}
+
+/**
+ * Weighted per-cluster sums of chunk c (kind 2). Slots: 1 x (f32 [n × d]), 2 n, 3 d, 4 k,
+ * 5 labels (i32 [n]), 6 weights (f64 [n], 0 = all ones), 7 B, 8 partials (f64, chunk c at
+ * c·(k·d + k): sums [k × d] then wsum [k]). Rows are added in order, each in f64 — the same
+ * operations, in the same order, as the TypeScript centroidSums, so the partials are bitwise equal.
+ */
+function sumsChunk(job: usize, c: i32): void {
+  const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), k = <i32>slot(job, 4);
+  const labels = ptr(job, 5), weights = ptr(job, 6), B = <i32>slot(job, 7);
+  const stride = <usize>(k * d + k);
+  const sums = ptr(job, 8) + ((<usize>c * stride) << 3);
+  const wsum = sums + ((<usize>k * <usize>d) << 3);
+  memory.fill(sums, 0, stride << 3);
+  const start = c * B, end = min(n, start + B);
+  const rowBytes = <usize>d << 2;
+  for (let i = start; i < end; i++) {
+    const l = load<i32>(labels + (<usize>i << 2));
+    if (l < 0) continue;
+    const w: f64 = weights != 0 ? load<f64>(weights + (<usize>i << 3)) : 1.0;
+    const xr = x + <usize>i * rowBytes;
+    const sr = sums + ((<usize>l * <usize>d) << 3);
+    let t = 0;
+    if (weights != 0) {
+      const wv = f64x2.splat(w);
+      for (; t + 4 <= d; t += 4) {
+        const xv = v128.load(xr + (<usize>t << 2));
+        const lo = f64x2.promote_low_f32x4(xv);
+        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1));
+        const p = sr + (<usize>t << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(wv, lo)));
+        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(wv, hi)), 16);
+      }
+    } else {
+      for (; t + 4 <= d; t += 4) {
+        const xv = v128.load(xr + (<usize>t << 2));
+        const lo = f64x2.promote_low_f32x4(xv);
+        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1));
+        const p = sr + (<usize>t << 3);
+        v128.store(p, f64x2.add(v128.load(p), lo));
+        v128.store(p, f64x2.add(v128.load(p, 16), hi), 16);
+      }
+    }
+    for (; t < d; t++) {
+      const p = sr + (<usize>t << 3);
+      store<f64>(p, load<f64>(p) + w * <f64>load<f32>(xr + (<usize>t << 2)));
+    }
+    const q = wsum + (<usize>l << 3);
+    store<f64>(q, load<f64>(q) + w);
+  }
+}
+
+/**
+ * D² job of k-means++ (kind 3), chunk c of B rows against m candidate centres. Slots: 1 x
+ * (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu, 6 panels, 7 cn, 8 np, 9 craw (f32 [m × d]), 10 m, 11 cmax,
+ * 12 closest (f64 [n]), 13 weights (f64 [n] or 0), 14 partials (f64, chunk c at c·m),
+ * 15 scratch base, 16 scratch stride, 17 mode (0: partials[j] = Σ w·min(closest, d_j);
+ * 1: closest = min(closest, d_0), m = 1).
+ * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the f32 estimate, less its
+ * rounding bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
+ */
+function potChunk(job: usize, c: i32, tid: i32): void {
+  const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
+  const start = c * B;
+  const m = min(B, n - start);
+  if (m <= 0) return;
+  const np = <i32>slot(job, 8), kp = np << 3;
+  const craw = ptr(job, 9), mc = <i32>slot(job, 10), cmax = slot(job, 11);
+  const closest = ptr(job, 12), weights = ptr(job, 13), mode = <i32>slot(job, 17);
+  const part = ptr(job, 14) + ((<usize>c * <usize>mc) << 3);
+  const rowBytes = <usize>d << 2;
+  const raw0 = scratchRaw(ptr(job, 15), ptr(job, 16), tid);
+  const xs = raw0 + align16(<usize>B * rowBytes);
+  const xn = xs + align16(<usize>((B + 3) & ~3) * rowBytes);
+  const scr = xn + align16(<usize>B << 3);
+  const raw = x + <usize>start * rowBytes;
+  shiftRows(raw, m, d, ptr(job, 5), xs, xn);
+  const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
+  const quad: f64 = 8 * U * cmax * cmax;
+  const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
+  const under: f64 = (<f64>d + 4) * 4.7e-38;
+  const inflate: f64 = 1 + 2 * (<f64>d + 2) * U;
+  const xnRel: f64 = 2 * (<f64>d + 6) * U;
+  if (mode == 0) for (let j = 0; j < mc; j++) store<f64>(part + (<usize>j << 3), 0);
+  for (let r = 0; r < m; r += 4) {
+    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+    const qn = min(4, m - r);
+    for (let q = 0; q < qn; q++) {
+      const i = start + r + q;
+      const x2 = load<f64>(xn + (<usize>(r + q) << 3));
+      const X = sqrt(x2 * inflate);
+      // |estimate − true d_j| ≤ bound (the a_j bound of the top of this file plus ‖x̃‖²'s)
+      const bound = 2 * (quad + lin * X + under + x2 * xnRel) + 1e-300;
+      const cp = closest + (<usize>i << 3);
+      const cl = load<f64>(cp);
+      const clHi = cl + abs(cl) * 1e-12;
+      const xr = raw + <usize>(r + q) * rowBytes;
+      const sq = scr + <usize>q * sBytes;
+      if (mode == 0) {
+        const w: f64 = weights != 0 ? load<f64>(weights + (<usize>i << 3)) : 1.0;
+        for (let j = 0; j < mc; j++) {
+          const est: f64 = x2 + <f64>load<f32>(sq + (<usize>j << 2));
+          let v = cl;
+          if (!(est - bound >= clHi)) {
+            const e = exactDist(xr, craw + <usize>j * rowBytes, d);
+            if (e < cl) v = e;
+          }
+          const pj = part + (<usize>j << 3);
+          store<f64>(pj, load<f64>(pj) + w * v);
+        }
+      } else {
+        const est: f64 = x2 + <f64>load<f32>(sq);
+        if (!(est - bound >= clHi)) {
+          const e = exactDist(xr, craw, d);
+          if (e < cl) store<f64>(cp, e);
         }
       }
     }

@@ -4,7 +4,7 @@
  * function returns the chosen row indices; callers copy the rows.
  */
 import type { Rng } from '../core/rng.js';
-import { candidatePotentials, updateClosest, assignNearest } from '../kernels/index.js';
+import { candidatePotentials, updateClosest, assignNearest, pinRows } from '../kernels/index.js';
 
 /** Distances D²(x) from every row to the first chosen row, float64 [n]. */
 function firstClosest(x: Float32Array, n: number, d: number, first: number): Float64Array {
@@ -42,6 +42,16 @@ function drawWeighted(rng: Rng, n: number, weights: Float32Array | Float64Array 
  */
 export function kmeansPlusPlus(x: Float32Array, n: number, d: number, k: number, rng: Rng,
   weights: Float32Array | Float64Array | null = null, nLocalTrials?: number): Int32Array {
+  const unpin = pinRows(x); // read in place by the kernels during the k passes
+  try {
+    return plusPlus(x, n, d, k, rng, weights, nLocalTrials);
+  } finally {
+    unpin();
+  }
+}
+
+function plusPlus(x: Float32Array, n: number, d: number, k: number, rng: Rng,
+  weights: Float32Array | Float64Array | null, nLocalTrials: number | undefined): Int32Array {
   const trials = nLocalTrials ?? 2 + Math.floor(Math.log(k));
   const chosen = new Int32Array(k);
   chosen[0] = drawWeighted(rng, n, weights);
@@ -87,6 +97,16 @@ export function randomRows(n: number, k: number, rng: Rng): Int32Array {
  */
 export function kmeansParallel(x: Float32Array, n: number, d: number, k: number, rng: Rng,
   weights: Float32Array | Float64Array | null = null, rounds = 5, oversampling = 2 * k): Int32Array {
+  const unpin = pinRows(x);
+  try {
+    return parallelSeeds(x, n, d, k, rng, weights, rounds, oversampling);
+  } finally {
+    unpin();
+  }
+}
+
+function parallelSeeds(x: Float32Array, n: number, d: number, k: number, rng: Rng,
+  weights: Float32Array | Float64Array | null, rounds: number, oversampling: number): Int32Array {
   const cands: number[] = [drawWeighted(rng, n, weights)];
   const inSet = new Uint8Array(n);
   inSet[cands[0]!] = 1;

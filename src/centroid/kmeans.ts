@@ -14,7 +14,7 @@ import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '..
 import { resolveOptions, checkIntRange, type OptionSpec } from '../core/options.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { checkAbort, type RunControl } from '../core/control.js';
-import { assignNearest, centroidSums, sqDistBlock, sqDistRow } from '../kernels/index.js';
+import { assignNearest, centroidSums, pinRows, sqDistBlock, sqDistRow } from '../kernels/index.js';
 import { kmeansPlusPlus, kmeansParallel, randomRows } from './init.js';
 
 /** Given start centroids: a [k × d] Float32Array, a Matrix, or rows. */
@@ -209,14 +209,19 @@ export function fit(x: MatrixLike, options: KMeansOptions): KMeansResult {
 
   let best: RunOut | null = null, bestRun = 0, bestSeeding = 0;
   const runInertias: number[] = [];
-  for (let r = 0; r < nInit; r++) {
-    checkAbort(o.signal, WHERE);
-    const t0 = performance.now();
-    const c0 = given ?? seedCentroids(X, k, init as 'k-means++', rng.fork(r), w, o.nLocalTrials ?? undefined);
-    const seeding = (performance.now() - t0) / 1000;
-    const run = runKMeans(X, c0, k, w, o.maxIter, tolAbs, algorithm, o, r, nInit);
-    runInertias.push(run.inertia);
-    if (!best || run.inertia < best.inertia) { best = run; bestRun = r; bestSeeding = seeding; }
+  const unpin = pinRows(X.data); // the kernels read the data in place for the whole fit
+  try {
+    for (let r = 0; r < nInit; r++) {
+      checkAbort(o.signal, WHERE);
+      const t0 = performance.now();
+      const c0 = given ?? seedCentroids(X, k, init as 'k-means++', rng.fork(r), w, o.nLocalTrials ?? undefined);
+      const seeding = (performance.now() - t0) / 1000;
+      const run = runKMeans(X, c0, k, w, o.maxIter, tolAbs, algorithm, o, r, nInit);
+      runInertias.push(run.inertia);
+      if (!best || run.inertia < best.inertia) { best = run; bestRun = r; bestSeeding = seeding; }
+    }
+  } finally {
+    unpin();
   }
   const b = best!;
   const used = new Set<number>(b.labels);

@@ -9,10 +9,13 @@
  * Numerics: distances use ‖x−μ‖² − 2(x−μ)·(c−μ) + ‖c−μ‖² accumulated in float64, with μ the
  * mean of the centroid block (so the expansion does not cancel when data sit far from the
  * origin), clamped at 0. Ties in argmin go to the lowest centroid index (as scikit-learn).
- * `assignNearest` and `sqDistBlock` have WebAssembly SIMD paths (./wasm.ts); the TypeScript loops
- * stay as fallback.
+ * `assignNearest`, `sqDistBlock`, `centroidSums`, `candidatePotentials` and `updateClosest` have
+ * WebAssembly SIMD paths (./wasm.ts; all but sqDistBlock run on the worker pool of ./runtime.ts);
+ * the TypeScript loops stay as the fallback and as the tests' oracle. Kernels that add up over rows
+ * do so in chunks of `chunkRows(d)` rows, partial sums added in chunk order, in both backends: the
+ * results are bitwise the same whatever the backend and the number of threads.
  */
-import { assignNearestWasm, sqDistBlockWasm, useWasm } from './wasm.js';
+import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, sqDistBlockWasm, useWasm } from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -263,54 +266,86 @@ export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32A
 }
 
 /**
- * Weighted per-cluster sums: sums[l·d + t] += w_i · x[i·d + t] and wsum[l] += w_i for every row
- * i with label l ≥ 0 (labels −1 are skipped). Outputs are zeroed first. `weights` null = all 1.
- * float64 accumulation, so centroid means are exact to float32 rounding.
- * @param sums out [k × d]; @param wsum out [k].
+ * Weighted per-cluster sums: sums[l·d + t] = Σ w_i · x[i·d + t] and wsum[l] = Σ w_i over the rows
+ * i with label l ≥ 0 (labels −1 are skipped). `weights` null = all 1. float64 accumulation, row
+ * by row within chunks of `chunkRows(d)` rows, chunk partials added in order (so every backend
+ * and thread count gives the same bits). @param sums out [k × d]; @param wsum out [k].
  */
 export function centroidSums(x: Float32Array, n: number, d: number, labels: Int32Array,
   weights: Float32Array | Float64Array | null, k: number, sums: Float64Array, wsum: Float64Array): void {
+  if (useWasm(n, k, d) && centroidSumsWasm(x, n, d, labels, weights, k, sums, wsum)) return;
   sums.fill(0, 0, k * d);
   wsum.fill(0, 0, k);
-  for (let i = 0; i < n; i++) {
-    const l = labels[i]!;
-    if (l < 0) continue;
-    const w = weights ? weights[i]! : 1;
-    const o = i * d, s = l * d;
-    for (let t = 0; t < d; t++) sums[s + t]! += w * x[o + t]!;
-    wsum[l]! += w;
+  const B = chunkRows(d);
+  const ps = new Float64Array(k * d), pw = new Float64Array(k);
+  for (let s0 = 0; s0 < n; s0 += B) {
+    ps.fill(0);
+    pw.fill(0);
+    const end = Math.min(n, s0 + B);
+    for (let i = s0; i < end; i++) {
+      const l = labels[i]!;
+      if (l < 0) continue;
+      const w = weights ? weights[i]! : 1;
+      const o = i * d, s = l * d;
+      for (let t = 0; t < d; t++) ps[s + t]! += w * x[o + t]!;
+      pw[l]! += w;
+    }
+    for (let t = 0; t < k * d; t++) sums[t]! += ps[t]!;
+    for (let j = 0; j < k; j++) wsum[j]! += pw[j]!;
   }
 }
 
 /**
+ * Exact squared distance Σ(x_t − c_t)² in float64 between row i of x and row j of c (both
+ * [· × d], float32): four running sums over t mod 4, combined as (s0 + s2) + (s1 + s3), then the
+ * last d mod 4 terms in order — the order of the WebAssembly kernel's exact evaluation.
+ */
+export function exactSqDist(x: Float32Array, i: number, c: Float32Array, j: number, d: number): number {
+  const a = i * d, b = j * d;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const v0 = x[a + t]! - c[b + t]!, v1 = x[a + t + 1]! - c[b + t + 1]!;
+    const v2 = x[a + t + 2]! - c[b + t + 2]!, v3 = x[a + t + 3]! - c[b + t + 3]!;
+    s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3;
+  }
+  let s = (s0 + s2) + (s1 + s3);
+  for (; t < d; t++) { const v = x[a + t]! - c[b + t]!; s += v * v; }
+  return s;
+}
+
+/**
  * The D² update of k-means++ / k-means‖: for each candidate centre (rows of cand [m × d]),
- * the potential Σ_i w_i · min(closest[i], ‖x_i − cand‖²), written to pot [m]. closest [n] is
- * read only; lower it with `updateClosest` once a candidate is chosen. Memory O(block × m).
+ * the potential Σ_i w_i · min(closest[i], ‖x_i − cand‖²), written to pot [m], with exact float64
+ * distances (`exactSqDist`) and the sum taken in chunks of `chunkRows(d)` rows. closest [n] is
+ * read only; lower it with `updateClosest` once a candidate is chosen. The WebAssembly path rules
+ * most pairs out with a float32 estimate and its rounding bound, and runs on the worker pool.
  */
 export function candidatePotentials(x: Float32Array, n: number, d: number, cand: Float32Array, m: number,
   closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array): void {
+  if (useWasm(n, m, d) && d2Wasm('potentials', x, n, d, cand, m, closest, weights, pot)) return;
   pot.fill(0, 0, m);
-  const B = 4096;
-  const blk = new Float64Array(Math.min(B, n) * m);
+  const B = chunkRows(d);
+  const part = new Float64Array(m);
   for (let s = 0; s < n; s += B) {
-    const b = Math.min(B, n - s);
-    // rows of this block against the m candidates (packed once per call as the "centre" panel): [b × m]
-    sqDistBlock(x.subarray(s * d, (s + b) * d), b, cand, m, d, blk);
-    for (let r = 0; r < b; r++) {
-      const cl = closest[s + r]!, w = weights ? weights[s + r]! : 1, o = r * m;
-      for (let j = 0; j < m; j++) { const v = blk[o + j]!; pot[j]! += w * (v < cl ? v : cl); }
+    part.fill(0);
+    const end = Math.min(n, s + B);
+    for (let i = s; i < end; i++) {
+      const cl = closest[i]!, w = weights ? weights[i]! : 1;
+      for (let j = 0; j < m; j++) {
+        const e = exactSqDist(x, i, cand, j, d);
+        part[j]! += w * (e < cl ? e : cl);
+      }
     }
+    for (let j = 0; j < m; j++) pot[j]! += part[j]!;
   }
 }
 
-/** Lower closest[i] to ‖x_i − c‖² for one centre c [d] (the D² update after choosing a centre). */
+/** Lower closest[i] to the exact ‖x_i − c‖² (`exactSqDist`) for one centre c [d] (the D² update after choosing a centre). */
 export function updateClosest(x: Float32Array, n: number, d: number, c: Float32Array, closest: Float64Array): void {
-  const B = 4096;
-  const blk = new Float64Array(Math.min(B, n));
-  for (let s = 0; s < n; s += B) {
-    const b = Math.min(B, n - s);
-    sqDistBlock(x.subarray(s * d, (s + b) * d), b, c, 1, d, blk);
-    for (let r = 0; r < b; r++) if (blk[r]! < closest[s + r]!) closest[s + r] = blk[r]!;
+  if (useWasm(n, 1, d) && d2Wasm('update', x, n, d, c, 1, closest, null, null)) return;
+  for (let i = 0; i < n; i++) {
+    const e = exactSqDist(x, i, c, 0, d);
+    if (e < closest[i]!) closest[i] = e;
   }
 }
 

@@ -1,5 +1,6 @@
 export {
-  assignNearest, assignNearestTs, sqDistBlock, innerBlock, cosineBlock, rowNorms2, sqDistRow, centroidSums,
+  assignNearest, assignNearestTs, sqDistBlock, innerBlock, cosineBlock, rowNorms2, sqDistRow, exactSqDist, centroidSums,
   candidatePotentials, updateClosest, l1Block,
 } from './dense.js';
-export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, type KernelBackend } from './wasm.js';
+export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, kernelInfo, type KernelBackend } from './wasm.js';
+export { setKernelThreads, setKernelMemoryLimit, pinRows, kernelStats, type KernelInfo } from './runtime.js';

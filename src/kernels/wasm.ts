@@ -2,12 +2,12 @@
  * WebAssembly SIMD128 path of the kernel layer (source: assembly/kernels.ts, AssemblyScript,
  * embedded as base64 by scripts/build.mjs in ./wasm-module.ts). Loaded synchronously on first
  * use with `new WebAssembly.Module` + `new WebAssembly.Instance`: no fs, no fetch, so it runs the
- * same in Node and in a browser bundle. The module is ~4.3 KB: current Chromium allows
- * synchronous compilation of up to 8 MB on a page's main thread, older ones (and some WebViews)
- * only 4 KB; where synchronous compilation is refused the module compiles asynchronously in the
- * background and the TypeScript kernels serve the calls made meanwhile. Without SIMD128 every
- * kernel stays on the TypeScript path. Kernels run on the calling thread; the module's memory
- * grows to the largest block used (about 0.3–2 MB for typical shapes) and is kept for reuse.
+ * same in Node and in a browser bundle; ./runtime.ts owns the module, its memory and the worker
+ * pool. `assignNearestWasm`, `centroidSumsWasm`, `candidatePotentialsWasm` and
+ * `updateClosestWasm` run as parallel jobs (chunks of rows whose boundaries depend only on n and
+ * d, partial sums added in chunk order: the same result for any number of threads);
+ * `sqDistBlockWasm` runs on the calling thread. Rows pinned with `pinRows` are used in place;
+ * other rows are copied in per call, in pieces that fit the memory limit.
  *
  * Numerics of `assignNearestWasm` (see assembly/kernels.ts for the bound): candidate centres
  * are ranked with float32 SIMD dot products over data shifted by the centres' mean, and every
@@ -16,56 +16,14 @@
  * reported distances are exact float64 sums; they may differ from the TypeScript kernel's only
  * where two centres are within float64 rounding of each other.
  */
-import { KERNELS_WASM_BASE64 } from './wasm-module.js';
+import {
+  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedPtr, release, runJob, runtimeInfo,
+  type KernelInfo, type Runtime,
+} from './runtime.js';
 
-interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  heapBase(): number;
-  shiftRows(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
-  assignBlock(xs: number, xn: number, raw: number, m: number, d: number, panels: number, cn: number,
-    np: number, craw: number, k: number, cmax: number, scratch: number, lab: number, best: number,
-    second: number, wantSecond: number): void;
-  shiftRows64(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
-  sqdistBlock64(xs: number, xn: number, m: number, d: number, panels: number, cn: number, np: number,
-    nb: number, out: number): void;
-}
-
-/** A tiny module returning an i32x4.splat: validates only where SIMD128 is supported. */
-const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
-  0x03, 0x02, 0x01, 0x00, // one function of type 0
-  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b, // i32.const 0; i32x4.splat; end
-]);
-
-let kernels: KernelExports | null | undefined;
-
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-/** The instantiated kernels, or null when WebAssembly SIMD is not available here. */
-function load(): KernelExports | null {
-  if (kernels !== undefined) return kernels;
-  kernels = null;
-  try {
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
-    const bytes = decodeBase64(KERNELS_WASM_BASE64);
-    try {
-      kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
-    } catch {
-      // e.g. a browser main thread refusing synchronous compilation: compile in the background,
-      // the TypeScript kernels serve until it is done
-      void WebAssembly.instantiate(bytes, {}).then(
-        (r) => { kernels = r.instance.exports as unknown as KernelExports; }, () => { /* stay on TS */ });
-    }
-  } catch {
-    kernels = null;
-  }
-  return kernels;
+/** The runtime when the WebAssembly kernels are loaded, else null. */
+function load(): Runtime | null {
+  return getRuntime();
 }
 
 /** True when the WebAssembly SIMD kernels loaded (WebAssembly with SIMD128 present). */
@@ -96,6 +54,16 @@ export function setKernelBackend(b: KernelBackend): KernelBackend {
   return prev;
 }
 
+/**
+ * What the kernel layer runs on here: backend ('wasm' when the WebAssembly kernels are loaded and
+ * the backend setting is not 'ts'), SIMD128, relaxed SIMD, threads used by parallel kernels (the
+ * calling thread included) and whether the memory is shared.
+ */
+export function kernelInfo(): KernelInfo {
+  const r = runtimeInfo();
+  return { backend: r.simd && backend !== 'ts' ? 'wasm' : 'ts', ...r };
+}
+
 /** The current kernel backend setting. */
 export function getKernelBackend(): KernelBackend {
   return backend;
@@ -116,53 +84,86 @@ export function useWasm(rows: number, k: number, d: number): boolean {
   return load() !== null;
 }
 
-/** Rows per block: the raw and shifted copies of a block stay within 128 KB each. */
-function blockRows(d: number): number {
+/**
+ * Rows per chunk of the parallel jobs for d columns: the raw and shifted copies of a chunk stay
+ * within 128 KB each (a multiple of 4, 4 … 1024). The TypeScript kernels use the same chunks, so
+ * the two backends add partial sums in the same order.
+ */
+export function chunkRows(d: number): number {
   return Math.max(4, Math.min(1024, Math.floor(32768 / Math.max(1, d)))) & ~3;
 }
 
-/** Bump allocator over the module memory for one call; grows the memory when needed. */
-class Layout {
-  private top: number;
-  constructor(base: number) { this.top = base; }
-  take(bytes: number): number { const p = this.top; this.top = (p + bytes + 15) & ~15; return p; }
-  ensure(mem: WebAssembly.Memory): void {
-    const need = this.top - mem.buffer.byteLength;
-    if (need > 0) mem.grow(Math.ceil(need / 65536));
+const align16 = (b: number): number => (b + 15) & ~15;
+
+/** Blocks taken from module memory for one call, given back together by `free`. */
+class Scope {
+  private readonly blocks: Array<[number, number]> = [];
+  ok = true;
+  constructor(private readonly rt: Runtime) {}
+  take(bytes: number): number {
+    const p = alloc(this.rt, bytes);
+    if (p < 0) { this.ok = false; return 0; }
+    this.blocks.push([p, bytes]);
+    return p;
   }
+  free(): void {
+    for (let i = this.blocks.length - 1; i >= 0; i--) release(this.rt, this.blocks[i]![0], this.blocks[i]![1]);
+    this.blocks.length = 0;
+  }
+}
+
+/** Write a job record: kind then the slots in order (f64, see assembly/kernels.ts). */
+function writeJob(rt: Runtime, ptr: number, slots: number[]): void {
+  f64(rt, ptr, slots.length).set(slots);
+}
+
+/** Per-thread scratch for chunks of B rows × d against kp padded centres (see assembly scratchRaw). */
+function scratchStride(B: number, d: number, kp: number): number {
+  return align16(4 * B * d) + align16(4 * ((B + 3) & ~3) * d) + align16(8 * B) + align16(16 * kp);
+}
+
+/**
+ * The rows of x a call works on, in module memory: the pinned copy when x is pinned, else pieces
+ * of at most `maxRows` rows (a multiple of `unit`) copied in one after another. `visit(ptr, start,
+ * rows)` is called per piece with the pointer of row `start`.
+ */
+function forRows(rt: Runtime, S: Scope, x: Float32Array, n: number, d: number, unit: number, extraPerRow: number,
+  visit: (ptr: number, start: number, rows: number) => void): boolean {
+  const pinned = pinnedPtr(rt, x);
+  if (pinned >= 0) { visit(pinned, 0, n); return true; }
+  const budget = Math.min(64 * 2 ** 20, Math.max(0, memoryHeadroom(rt)) / 2);
+  let rows = Math.floor(budget / (4 * d + extraPerRow) / unit) * unit;
+  if (rows < unit) rows = unit;
+  rows = Math.min(rows, Math.ceil(n / unit) * unit);
+  const p = S.take(4 * rows * d);
+  if (!S.ok) return false;
+  for (let start = 0; start < n; start += rows) {
+    const m = Math.min(rows, n - start);
+    f32(rt, p, m * d).set(x.subarray(start * d, (start + m) * d));
+    visit(p - 4 * start * d, start, m); // pointer of row `start` minus start rows: chunks index from 0
+  }
+  return true;
 }
 
 /** Largest shifted-centre norm the float32 path accepts (beyond it float32 squares overflow). */
 const CMAX_LIMIT = 1e15;
 
 /**
- * `assignNearest` on the WebAssembly SIMD path; same contract as `assignNearestTs` in dense.ts.
- * Returns false (writing nothing) when the path is unavailable or unsuitable: no SIMD, k < 1,
- * or centres too large for float32; the caller then runs the TypeScript kernel.
+ * Pack k centres for the f32 tile: panels [np][d][8] of c − μ (μ = the centres' mean rounded to
+ * f32), their norms (padding +∞), the raw copy. Returns null when the centres are too large for
+ * float32 (the caller falls back to TypeScript).
  */
-export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
-  labels: Int32Array, dist2: Float32Array | Float64Array, second?: Float32Array | Float64Array | null,
-  idx?: Int32Array | null, count?: number): boolean {
-  const K = load();
-  if (!K || k < 1 || d < 1) return false;
-  const total = idx ? (count ?? idx.length) : n;
-  // shift by the centres' mean, rounded to float32 (any common shift is exact in theory)
+function packPanels(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number):
+  { pMu: number; pPanels: number; pCn: number; pCraw: number; np: number; cmax: number } | null {
   const mu = new Float64Array(d);
   for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) mu[t]! += c[j * d + t]!;
   const mu32 = new Float32Array(d);
   for (let t = 0; t < d; t++) mu32[t] = mu[t]! / k;
   const np = Math.ceil(k / 8), kp = np * 8;
-  const B = blockRows(d);
-  const L = new Layout(K.heapBase());
-  const pMu = L.take(4 * d), pPanels = L.take(4 * kp * d), pCn = L.take(4 * kp), pCraw = L.take(4 * k * d);
-  const pRaw = L.take(4 * B * d), pXs = L.take(4 * B * d), pXn = L.take(8 * B);
-  const pScratch = L.take(16 * kp), pLab = L.take(4 * B), pBest = L.take(8 * B), pSec = L.take(8 * B);
-  L.ensure(K.memory);
-  const buf = K.memory.buffer;
-  new Float32Array(buf, pMu, d).set(mu32);
-  // centres: panels [np][d][8] of c − m (float32), their norms, the raw copy
-  const panels = new Float32Array(buf, pPanels, kp * d);
-  const cn = new Float32Array(buf, pCn, kp);
+  const pMu = S.take(4 * d), pPanels = S.take(4 * kp * d), pCn = S.take(4 * kp), pCraw = S.take(4 * k * d);
+  if (!S.ok) return null;
+  f32(rt, pMu, d).set(mu32);
+  const panels = f32(rt, pPanels, kp * d), cn = f32(rt, pCn, kp);
   panels.fill(0);
   let cmax2 = 0;
   for (let j = 0; j < kp; j++) {
@@ -178,37 +179,179 @@ export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Floa
     if (s > cmax2 || s !== s) cmax2 = s; // a NaN sticks
   }
   const cmax = Math.sqrt(cmax2) * (1 + 1e-6);
-  if (!(cmax <= CMAX_LIMIT)) return false;
-  new Float32Array(buf, pCraw, k * d).set(c.subarray(0, k * d));
-  const raw = new Float32Array(buf, pRaw, B * d);
-  const lab = new Int32Array(buf, pLab, B), best = new Float64Array(buf, pBest, B), sec = new Float64Array(buf, pSec, B);
-  const want = second ? 1 : 0;
-  for (let start = 0; start < total; start += B) {
-    const m = Math.min(B, total - start);
-    if (!idx) raw.set(x.subarray(start * d, (start + m) * d));
-    else {
-      for (let r = 0; r < m; r++) {
-        const i = idx[start + r]!, o = r * d, s = i * d;
-        if (d >= 16) raw.set(x.subarray(s, s + d), o);
-        else for (let t = 0; t < d; t++) raw[o + t] = x[s + t]!;
-      }
-    }
-    K.shiftRows(pRaw, m, d, pMu, pXs, pXn);
-    K.assignBlock(pXs, pXn, pRaw, m, d, pPanels, pCn, np, pCraw, k, cmax, pScratch, pLab, pBest, pSec, want);
-    if (!idx) {
-      labels.set(lab.subarray(0, m), start);
-      dist2.set(best.subarray(0, m), start);
-      if (second) second.set(sec.subarray(0, m), start);
-    } else {
-      for (let r = 0; r < m; r++) {
-        const i = idx[start + r]!;
+  if (!(cmax <= CMAX_LIMIT)) return null;
+  f32(rt, pCraw, k * d).set(c.subarray(0, k * d));
+  return { pMu, pPanels, pCn, pCraw, np, cmax };
+}
+
+/**
+ * `assignNearest` on the WebAssembly SIMD path, run as a parallel job; same contract as
+ * `assignNearestTs` in dense.ts. Returns false (writing nothing) when the path is unavailable or
+ * unsuitable: no SIMD, k < 1, centres too large for float32, or no memory; the caller then runs
+ * the TypeScript kernel.
+ */
+export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
+  labels: Int32Array, dist2: Float32Array | Float64Array, second?: Float32Array | Float64Array | null,
+  idx?: Int32Array | null, count?: number): boolean {
+  const rt = load();
+  if (!rt || k < 1 || d < 1) return false;
+  const total = idx ? (count ?? idx.length) : n;
+  if (total === 0) return true;
+  const S = new Scope(rt);
+  try {
+    const P = packPanels(rt, S, c, k, d);
+    if (!P) return false;
+    const B = chunkRows(d), kp = P.np * 8;
+    const threads = kernelThreads();
+    const stride = scratchStride(B, d, kp);
+    const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
+    if (!S.ok) return false;
+    const want = second ? 1 : 0;
+    const pinned = pinnedPtr(rt, x);
+    // outputs by position for one piece of at most `cap` positions
+    const run = (xPtr: number, idxPtr: number, m: number, pLab: number, pBest: number, pSec: number): void => {
+      writeJob(rt, pJob, [1, xPtr, idxPtr, m, d, B, P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, k, P.cmax, want,
+        pLab, pBest, pSec, pScratch, stride]);
+      runJob(rt, pJob, Math.ceil(m / B), m * k * d);
+    };
+    if (idx && pinned >= 0) {
+      const pIdx = S.take(4 * total), pLab = S.take(4 * total), pBest = S.take(8 * total), pSec = S.take(want ? 8 * total : 8);
+      if (!S.ok) return false;
+      i32(rt, pIdx, total).set(idx.subarray(0, total));
+      run(pinned, pIdx, total, pLab, pBest, pSec);
+      const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
+      for (let r = 0; r < total; r++) {
+        const i = idx[r]!;
         labels[i] = lab[r]!;
         dist2[i] = best[r]!;
-        if (second) second[i] = sec[r]!;
+        if (second) second[i] = sec![r]!;
       }
+      return true;
     }
+    if (idx) {
+      // gather the listed rows into pieces, then assign each piece in order
+      const cap = Math.max(B, Math.min(total, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 24) / B) * B));
+      const pRows = S.take(4 * cap * d), pLab = S.take(4 * cap), pBest = S.take(8 * cap), pSec = S.take(want ? 8 * cap : 8);
+      if (!S.ok) return false;
+      for (let start = 0; start < total; start += cap) {
+        const m = Math.min(cap, total - start);
+        const rows = f32(rt, pRows, m * d);
+        for (let r = 0; r < m; r++) {
+          const i = idx[start + r]!;
+          if (d >= 16) rows.set(x.subarray(i * d, i * d + d), r * d);
+          else for (let t = 0; t < d; t++) rows[r * d + t] = x[i * d + t]!;
+        }
+        run(pRows, 0, m, pLab, pBest, pSec);
+        const lab = i32(rt, pLab, m), best = f64(rt, pBest, m), sec = want ? f64(rt, pSec, m) : null;
+        for (let r = 0; r < m; r++) {
+          const i = idx[start + r]!;
+          labels[i] = lab[r]!;
+          dist2[i] = best[r]!;
+          if (second) second[i] = sec![r]!;
+        }
+      }
+      return true;
+    }
+    const cap = pinned >= 0 ? n : Math.max(B, Math.min(n, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 24) / B) * B));
+    const pLab = S.take(4 * cap), pBest = S.take(8 * cap), pSec = S.take(want ? 8 * cap : 8);
+    if (!S.ok) return false;
+    const ok = forRows(rt, S, x, n, d, cap, 0, (ptr, start, m) => {
+      run(ptr + 4 * start * d, 0, m, pLab, pBest, pSec);
+      labels.set(i32(rt, pLab, m), start);
+      dist2.set(f64(rt, pBest, m), start);
+      if (second) second.set(f64(rt, pSec, m), start);
+    });
+    return ok;
+  } finally {
+    S.free();
   }
-  return true;
+}
+
+/**
+ * `centroidSums` as a parallel job: per chunk of `chunkRows(d)` rows, f64 partial sums; the
+ * partials are added in chunk order, exactly as the TypeScript kernel does, so the result is
+ * bitwise the same. Returns false when the path is unavailable.
+ */
+export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: Int32Array,
+  weights: Float32Array | Float64Array | null, k: number, sums: Float64Array, wsum: Float64Array): boolean {
+  const rt = load();
+  if (!rt || k < 1 || d < 1) return false;
+  sums.fill(0, 0, k * d);
+  wsum.fill(0, 0, k);
+  if (n === 0) return true;
+  const S = new Scope(rt);
+  try {
+    const B = chunkRows(d), stride = k * d + k;
+    const pinned = pinnedPtr(rt, x);
+    const cap = pinned >= 0 ? Math.ceil(n / B) * B
+      : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 12 + (8 * stride) / B) / B) * B);
+    const pieceChunks = Math.ceil(Math.min(cap, n) / B);
+    const pLab = S.take(4 * Math.min(cap, n)), pW = weights ? S.take(8 * Math.min(cap, n)) : 0;
+    const pPart = S.take(8 * stride * pieceChunks), pJob = S.take(8 * 32);
+    if (!S.ok) return false;
+    return forRows(rt, S, x, n, d, cap, 12, (ptr, start, m) => {
+      i32(rt, pLab, m).set(labels.subarray(start, start + m));
+      if (weights) f64(rt, pW, m).set(weights.subarray(start, start + m));
+      writeJob(rt, pJob, [2, ptr + 4 * start * d, m, d, k, pLab, pW, B, pPart]);
+      const nc = Math.ceil(m / B);
+      runJob(rt, pJob, nc, m * d * 4);
+      const part = f64(rt, pPart, stride * nc);
+      for (let c = 0; c < nc; c++) {
+        const o = c * stride;
+        for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
+        for (let j = 0; j < k; j++) wsum[j]! += part[o + k * d + j]!;
+      }
+    });
+  } finally {
+    S.free();
+  }
+}
+
+/**
+ * The D² kernels of k-means++ as parallel jobs: mode 'potentials' writes pot[j] =
+ * Σ_i w_i·min(closest[i], d_ij) for the m candidates (partials per chunk, added in chunk order);
+ * mode 'update' (m = 1) lowers closest[i] to d_i0. d_ij is the exact float64 Σ(x − c)² (the
+ * TypeScript `exactSqDist` order), computed only where the float32 estimate cannot rule it out.
+ * Returns false when the path is unavailable.
+ */
+export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number, d: number, cand: Float32Array,
+  m: number, closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array | null): boolean {
+  const rt = load();
+  if (!rt || m < 1 || d < 1) return false;
+  if (pot) pot.fill(0, 0, m);
+  if (n === 0) return true;
+  const S = new Scope(rt);
+  try {
+    const P = packPanels(rt, S, cand, m, d);
+    if (!P) return false;
+    const B = chunkRows(d), kp = P.np * 8;
+    const threads = kernelThreads();
+    const stride = scratchStride(B, d, kp);
+    const pinned = pinnedPtr(rt, x);
+    const cap = pinned >= 0 ? Math.ceil(n / B) * B
+      : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 16) / B) * B);
+    const rows = Math.min(cap, n);
+    const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
+    const pCl = S.take(8 * rows), pW = weights && mode === 'potentials' ? S.take(8 * rows) : 0;
+    const pPart = S.take(8 * m * Math.ceil(rows / B));
+    if (!S.ok) return false;
+    return forRows(rt, S, x, n, d, cap, 16, (ptr, start, len) => {
+      const cl = f64(rt, pCl, len);
+      cl.set(closest.subarray(start, start + len));
+      if (pW) f64(rt, pW, len).set(weights!.subarray(start, start + len));
+      writeJob(rt, pJob, [3, ptr + 4 * start * d, len, d, B, P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, m, P.cmax,
+        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1]);
+      const nc = Math.ceil(len / B);
+      runJob(rt, pJob, nc, len * m * d);
+      if (mode === 'update') closest.set(f64(rt, pCl, len), start);
+      else {
+        const part = f64(rt, pPart, m * nc);
+        for (let c = 0; c < nc; c++) for (let j = 0; j < m; j++) pot![j]! += part[c * m + j]!;
+      }
+    });
+  } finally {
+    S.free();
+  }
 }
 
 /** Rows per block of sqDistBlockWasm: its f64 output block within 256 KB, its row copies within ~200 KB. */
@@ -217,40 +360,43 @@ function distBlockRows(nb: number, d: number): number {
 }
 
 /**
- * `sqDistBlock` on the WebAssembly path, float64 SIMD (2 lanes): rows of a [na × d] against the
- * nb centres already shifted and packed by dense.ts (cb [nb × d] = b − μ, cn [nb] = ‖b − μ‖², μ
- * [d], all float64). Every dot product is summed over t in order, exactly as the TypeScript
- * kernel does, so out [na × nb] is bitwise the TypeScript result. Returns false when the path
- * is unavailable.
+ * `sqDistBlock` on the WebAssembly path, float64 SIMD (2 lanes), on the calling thread: rows of a
+ * [na × d] against the nb centres already shifted and packed by dense.ts (cb [nb × d] = b − μ,
+ * cn [nb] = ‖b − μ‖², μ [d], all float64). Every dot product is summed over t in order, exactly as
+ * the TypeScript kernel does, so out [na × nb] is bitwise the TypeScript result. Returns false
+ * when the path is unavailable.
  */
 export function sqDistBlockWasm(a: Float32Array, na: number, d: number, cb: Float64Array, cn: Float64Array,
   mu: Float64Array, nb: number, out: Float32Array | Float64Array): boolean {
-  const K = load();
-  if (!K || nb < 1 || d < 1) return false;
+  const rt = load();
+  if (!rt || nb < 1 || d < 1) return false;
+  const K = rt.K;
   const np = Math.ceil(nb / 4), nbp = np * 4;
   const B = distBlockRows(nb, d);
-  const L = new Layout(K.heapBase());
-  const pMu = L.take(8 * d), pPanels = L.take(8 * nbp * d), pCn = L.take(8 * nbp);
-  const pRaw = L.take(4 * B * d), pXs = L.take(8 * B * d), pXn = L.take(8 * B), pOut = L.take(8 * B * nb);
-  L.ensure(K.memory);
-  const buf = K.memory.buffer;
-  new Float64Array(buf, pMu, d).set(mu);
-  const panels = new Float64Array(buf, pPanels, nbp * d);
-  panels.fill(0);
-  for (let j = 0; j < nb; j++) {
-    const base = (j >> 2) * d * 4 + (j & 3);
-    for (let t = 0; t < d; t++) panels[base + t * 4] = cb[j * d + t]!;
+  const S = new Scope(rt);
+  try {
+    const pMu = S.take(8 * d), pPanels = S.take(8 * nbp * d), pCn = S.take(8 * nbp);
+    const pRaw = S.take(4 * B * d), pXs = S.take(8 * B * d), pXn = S.take(8 * B), pOut = S.take(8 * B * nb);
+    if (!S.ok) return false;
+    f64(rt, pMu, d).set(mu);
+    const panels = f64(rt, pPanels, nbp * d);
+    panels.fill(0);
+    for (let j = 0; j < nb; j++) {
+      const base = (j >> 2) * d * 4 + (j & 3);
+      for (let t = 0; t < d; t++) panels[base + t * 4] = cb[j * d + t]!;
+    }
+    const cnv = f64(rt, pCn, nbp);
+    cnv.fill(0);
+    cnv.set(cn.subarray(0, nb));
+    for (let start = 0; start < na; start += B) {
+      const m = Math.min(B, na - start);
+      f32(rt, pRaw, m * d).set(a.subarray(start * d, (start + m) * d));
+      K.shiftRows64(pRaw, m, d, pMu, pXs, pXn);
+      K.sqdistBlock64(pXs, pXn, m, d, pPanels, pCn, np, nb, pOut);
+      out.set(f64(rt, pOut, m * nb), start * nb);
+    }
+    return true;
+  } finally {
+    S.free();
   }
-  const cnv = new Float64Array(buf, pCn, nbp);
-  cnv.fill(0);
-  cnv.set(cn.subarray(0, nb));
-  const raw = new Float32Array(buf, pRaw, B * d), res = new Float64Array(buf, pOut, B * nb);
-  for (let start = 0; start < na; start += B) {
-    const m = Math.min(B, na - start);
-    raw.set(a.subarray(start * d, (start + m) * d));
-    K.shiftRows64(pRaw, m, d, pMu, pXs, pXn);
-    K.sqdistBlock64(pXs, pXn, m, d, pPanels, pCn, np, nb, pOut);
-    out.set(res.subarray(0, m * nb), start * nb);
-  }
-  return true;
 }
