@@ -112,25 +112,46 @@ function colBlock(rows: number): number {
   return Math.max(1, Math.min(COL_BLOCK, rows, Math.floor(BLOCK_CELLS / Math.max(1, rows))));
 }
 
-/** All-points core distances of the m rows of `sub` (the library's `all_points_core_distance`). */
+/** b^e for a non-negative integer e, by squaring (a few ulps from Math.pow, much faster). */
+function intPow(b: number, e: number): number {
+  let r = 1;
+  while (e > 0) {
+    if (e & 1) r *= b;
+    b *= b;
+    e >>>= 1;
+  }
+  return r;
+}
+
+/**
+ * All-points core distances of the m rows of `sub` (the library's `all_points_core_distance`).
+ * dist^−D is taken from the squared distance for 'euclidean' ((1/s)^(D/2), by squaring when D is
+ * an integer) and by squaring from 1/dist for the other metrics; Math.pow for fractional D.
+ */
 function coreDistances(sub: Matrix, metric: DbcvMetric, D: number): Float64Array {
   const m = sub.rows, d = sub.cols, x = sub.data;
   const sums = new Float64Array(m);
   const B = colBlock(m);
   const dist = new Float64Array(m * B);
+  const euclid = metric === 'euclidean', intD = Number.isInteger(D) && D <= 64;
+  const half = D >>> 1, odd = (D & 1) === 1;
   for (let start = 0; start < m; start += B) {
     const nb = Math.min(B, m - start);
-    // dist[i·nb + r] = distance between row i and row start + r
-    distBlock(metric, x, m, x.subarray(start * d, (start + nb) * d), nb, d, dist);
-    for (let r = 0; r < nb; r++) {
-      const self = start + r;
-      let s = 0;
-      for (let i = 0; i < m; i++) {
-        if (i === self) continue;
-        const v = dist[i * nb + r]!;
-        if (v !== 0) s += Math.pow(1 / v, D);
+    // dist[i·nb + r] = distance (squared for euclidean) between row i and row start + r
+    const blk = x.subarray(start * d, (start + nb) * d);
+    if (euclid) sqDistBlock(x, m, blk, nb, d, dist); else distBlock(metric, x, m, blk, nb, d, dist);
+    for (let r = 0; r < nb; r++) dist[(start + r) * nb + r] = 0; // the point itself adds nothing
+    for (let i = 0; i < m; i++) {
+      const o = i * nb;
+      for (let r = 0; r < nb; r++) {
+        const v = dist[o + r]!;
+        if (v === 0) continue;
+        let w: number;
+        if (!intD) w = euclid ? Math.pow(v, -D / 2) : Math.pow(1 / v, D);
+        else if (euclid) w = odd ? intPow(1 / v, half) / Math.sqrt(v) : intPow(1 / v, half);
+        else w = intPow(1 / v, D);
+        sums[start + r]! += w;
       }
-      sums[self] = s;
     }
   }
   let total = 0;
