@@ -17,3 +17,5 @@ export {
 } from './internal.js';
 export type { SilhouetteMetric, SilhouetteOptions, SilhouetteScoreOptions } from './internal.js';
 export { logGamma } from './special.js';
+export { dbcv, DBCV_SPEC } from './dbcv.js';
+export type { DbcvMetric, DbcvOptions, DbcvResult } from './dbcv.js';
