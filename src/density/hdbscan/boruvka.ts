@@ -24,6 +24,17 @@ import { checkAbort, type RunControl } from '../../core/control.js';
 import { toDistance, type HdbscanMetric } from './distances.js';
 import type { MstEdges } from './mst.js';
 
+const f64 = new Float64Array(1), u32 = new Uint32Array(f64.buffer);
+/** The next float64 above x ≥ 0 (finite). */
+function nextUp(x: number): number {
+  if (x === Infinity) return x;
+  f64[0] = x;
+  const lo = (u32[0]! + 1) >>> 0;
+  u32[0] = lo;
+  if (lo === 0) u32[1] = u32[1]! + 1;
+  return f64[0]!;
+}
+
 /**
  * @param core core distances in units (squared for euclidean), by row [n].
  * @returns the n − 1 MST edges (rows and plain distances), in the order found.
@@ -101,37 +112,45 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     return s * scale;
   };
 
-  /** Search the lightest edge from position p to another component; update its component's best. */
-  const search = (p: number, c: number): void => {
+  /**
+   * The lightest edge from position p to another component that weighs less than `cap`: sets
+   * foundW / foundQ (foundQ = −1 when there is none). Among equal weights it keeps the first met
+   * in the search order, which is fixed (children by their bounds, nearer first, left on ties;
+   * leaves by position): pruning only drops subtrees, never reorders them.
+   */
+  let foundW = Infinity, foundQ = -1;
+  const search = (p: number, c: number, cap: number): void => {
     const cp = coreP[p]!, po = p * d;
+    let bw = cap;
+    foundQ = -1;
     let sp = 0;
     stack[sp] = 0; stackBound[sp] = cp; sp++;
     while (sp > 0) {
       sp--;
       const v = stack[sp]!;
-      if (stackBound[sp]! >= bestW[c]!) continue;
+      if (stackBound[sp]! >= bw) continue;
       const l = nodeLeft[v]!;
       if (l < 0) {
         for (let q = nodeStart[v]!; q < nodeEnd[v]!; q++) {
           if (comp[q] === c) continue;
           let w = coreP[q]!;
           if (w < cp) w = cp;
-          if (w >= bestW[c]!) continue;
+          if (w >= bw) continue;
           const qo = q * d;
           let s = 0, t = 0;
           // the sum only grows: once a partial sum reaches the best weight, this edge cannot win
           if (l2) {
             for (; t < half; t++) { const u = points[po + t]! - points[qo + t]!; s += u * u; }
-            if (s * scale >= bestW[c]!) continue;
+            if (s * scale >= bw) continue;
             for (; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u * u; }
           } else {
             for (; t < half; t++) { const u = points[po + t]! - points[qo + t]!; s += u < 0 ? -u : u; }
-            if (s * scale >= bestW[c]!) continue;
+            if (s * scale >= bw) continue;
             for (; t < d; t++) { const u = points[po + t]! - points[qo + t]!; s += u < 0 ? -u : u; }
           }
           s *= scale;
           if (s > w) w = s;
-          if (w < bestW[c]!) { bestW[c] = w; bestA[c] = p; bestB[c] = q; }
+          if (w < bw) { bw = w; foundQ = q; }
         }
         continue;
       }
@@ -140,7 +159,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       // a child is pushed iff its bound max(box / α, core(p), least core) is below the best weight;
       // the box part is skipped or cut short when the rest already decides (same decisions)
       let bl = -1, br = -1;
-      const lim = bestW[c]!;
+      const lim = bw;
       if (nodeComp[l] !== c) { const m = Math.max(cp, minCore[l]!); bl = m >= lim ? m : Math.max(boxBound(po, l, lim), m); }
       if (nodeComp[r] !== c) { const m = Math.max(cp, minCore[r]!); br = m >= lim ? m : Math.max(boxBound(po, r, lim), m); }
       if (bl >= 0 && br >= 0) {
@@ -155,8 +174,76 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
         if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
       } else if (br >= 0 && br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
     }
+    foundW = bw;
   };
 
+  /**
+   * Units from node u's box to node v's box, scaled by 1/α: a lower bound on d(p, q)/α for p in
+   * u, q in v (the float64 differences of box sides are monotone, as those of points).
+   */
+  const boxBoxBound = (u: number, v: number): number => {
+    const ou = u * d, ov = v * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const a = lo[ov + t]! - hi[ou + t]!, b = lo[ou + t]! - hi[ov + t]!;
+      const g = a > 0 ? a : b > 0 ? b : 0;
+      s += l2 ? g * g : g;
+    }
+    return s * scale;
+  };
+  /** The same from node u's box to the point at position q. */
+  const boxPointBound = (u: number, q: number): number => {
+    const ou = u * d, qo = q * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const x = points[qo + t]!, a = lo[ou + t]! - x, b = x - hi[ou + t]!;
+      const g = a > 0 ? a : b > 0 ? b : 0;
+      s += l2 ? g * g : g;
+    }
+    return s * scale;
+  };
+  /**
+   * True when every edge from a point of node u (all in component c) to another component weighs
+   * more than lim: bounds max(least core of u, least core of v, box distance / α) over the tree,
+   * nearer subtrees first; false at the first point of another component that the bounds
+   * cannot rule out.
+   */
+  const nodeClear = (u: number, c: number, lim: number): boolean => {
+    const mq = minCore[u]!;
+    if (mq > lim) return true;
+    let sp = 0;
+    stack[sp] = 0; stackBound[sp] = mq; sp++;
+    while (sp > 0) {
+      const v = stack[--sp]!;
+      const l = nodeLeft[v]!;
+      if (l < 0) {
+        for (let q = nodeStart[v]!; q < nodeEnd[v]!; q++) {
+          if (comp[q] === c || coreP[q]! > lim) continue;
+          if (boxPointBound(u, q) <= lim) return false;
+        }
+        continue;
+      }
+      const r = nodeRight[v]!;
+      let bl = Infinity, br = Infinity;
+      if (nodeComp[l] !== c && minCore[l]! <= lim) { bl = boxBoxBound(u, l); if (bl < mq) bl = mq; }
+      if (nodeComp[r] !== c && minCore[r]! <= lim) { br = boxBoxBound(u, r); if (br < mq) br = mq; }
+      if (bl <= br) {
+        if (br <= lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+        if (bl <= lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
+      } else {
+        if (bl <= lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
+        if (br <= lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+      }
+    }
+    return true;
+  };
+  const qstack = new Int32Array(2 * nodeCount + 2);
+
+  // per position: the lightest edge to another component found by its last search (nfW, nfQ),
+  // or, when nfQ = −1, a lower bound nfW on it (edges only get heavier as components grow).
+  // While nfQ stays outside the component, the edge is still the answer a new search would
+  // give, ties included (see search), so only the other points search again.
+  const nfW = Float64Array.from(coreP), nfQ = new Int32Array(n).fill(-1);
   const order = new Int32Array(n);
   let edges = 0, round = 0;
   while (edges < n - 1) {
@@ -177,11 +264,42 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       }
     }
     for (let p = 0; p < n; p++) if (comp[p] === p) { bestW[p] = Infinity; bestA[p] = -1; bestB[p] = -1; }
+    // a component keeps the lightest candidate, the lowest position on ties: (w, p) < (W, h)
+    // (a) points whose cached edge still leaves their component: that edge is still their answer
     for (let p = 0; p < n; p++) {
+      const q = nfQ[p]!;
+      if (q < 0) continue;
       const c = comp[p]!;
-      if (coreP[p]! >= bestW[c]!) continue;
-      search(p, c);
-      if ((p & 0xffff) === 0xffff) checkAbort(ctl.signal, where);
+      if (comp[q] === c) { nfQ[p] = -1; continue; } // absorbed: its weight stays a lower bound
+      if (nfW[p]! < bestW[c]!) { bestW[c] = nfW[p]!; bestA[c] = p; bestB[c] = q; }
+    }
+    // (b) the others search, in position order, unless their lower bound shows they cannot beat
+    // the holder; a node of one component whose every edge out weighs more than the holder's
+    // (nodeClear) is passed over whole
+    let qt = 0, searched = 0;
+    qstack[qt++] = 0;
+    while (qt > 0) {
+      const u = qstack[--qt]!, cu = nodeComp[u]!;
+      if (cu >= 0 && bestA[cu]! >= 0 && nodeClear(u, cu, bestW[cu]!)) {
+        const lb = nextUp(bestW[cu]!);
+        for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) if (nfQ[p]! < 0 && nfW[p]! < lb) nfW[p] = lb;
+        continue;
+      }
+      const l = nodeLeft[u]!;
+      if (l >= 0) { qstack[qt++] = nodeRight[u]!; qstack[qt++] = l; continue; }
+      for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) {
+        if (nfQ[p]! >= 0) continue;
+        const c = comp[p]!, W = bestW[c]!, h = bestA[c]!, lb = nfW[p]!;
+        if (lb > W || (lb === W && p > h)) continue;
+        // an equal weight wins only below the holder's position: then accept w ≤ W (w < nextUp(W))
+        const cap = h >= 0 && p < h ? nextUp(W) : W;
+        search(p, c, cap);
+        if (foundQ >= 0) {
+          nfW[p] = foundW; nfQ[p] = foundQ;
+          if (foundW < W || p < h) { bestW[c] = foundW; bestA[c] = p; bestB[c] = foundQ; }
+        } else nfW[p] = cap;
+        if ((++searched & 0xffff) === 0) checkAbort(ctl.signal, where);
+      }
     }
     let added = 0, nc = 0;
     for (let c = 0; c < n; c++) if (comp[c] === c && bestA[c]! >= 0) order[nc++] = c;
