@@ -191,10 +191,11 @@ export function fit(x: MatrixLike, options: HdbscanOptions = {}): HdbscanResult 
 
   let t0 = performance.now();
   const index = buildIndex(X, { metric: o.metric, algorithm: algorithm === 'boruvka' ? 'kd_tree' : 'auto' }, WHERE);
-  const core = n > 1 ? coreUnits(o.metric, index, minSamples, ctl, WHERE) : { fit: new Float64Array(n), prediction: new Float64Array(n) };
+  const core = n > 1 ? coreUnits(o.metric, index, minSamples, ctl, WHERE)
+    : { fit: new Float64Array(n), prediction: new Float64Array(n), neighbors: new Int32Array(0) };
   const coreSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  const edges = algorithm === 'boruvka' && index.tree ? boruvkaMst(index.tree, o.metric, core.fit, o.alpha, ctl, WHERE)
+  const edges = algorithm === 'boruvka' && index.tree ? boruvkaMst(index.tree, o.metric, core.fit, o.alpha, ctl, WHERE, core.neighbors)
     : primMst(o.metric, data, n, d, core.fit, o.alpha, ctl, WHERE);
   const mst = sortEdges(edges);
   const mstSeconds = (performance.now() - t0) / 1000;

@@ -37,10 +37,12 @@ function nextUp(x: number): number {
 
 /**
  * @param core core distances in units (squared for euclidean), by row [n].
+ * @param neighbors optional k nearest rows of each row [n × k] (the core-distance search's): their
+ *   edges bound each point's first-round answer from above, so that search prunes from the start.
  * @returns the n − 1 MST edges (rows and plain distances), in the order found.
  */
 export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Array, alpha: number,
-  ctl: RunControl, where: string): MstEdges {
+  ctl: RunControl, where: string, neighbors: Int32Array | null = null): MstEdges {
   const { n, d, points, index, nodeStart, nodeEnd, nodeLeft, nodeRight, lo, hi, nodeCount } = tree;
   const from = new Int32Array(Math.max(0, n - 1)), to = new Int32Array(Math.max(0, n - 1));
   const distance = new Float64Array(Math.max(0, n - 1));
@@ -244,6 +246,29 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   // While nfQ stays outside the component, the edge is still the answer a new search would
   // give, ties included (see search), so only the other points search again.
   const nfW = Float64Array.from(coreP), nfQ = new Int32Array(n).fill(-1);
+  // first round: the lightest edge to one of its k nearest rows (the exact weight, as search
+  // computes it) bounds a point's answer, so its search accepts only w ≤ that (cap = nextUp)
+  const firstCap = new Float64Array(n).fill(Infinity);
+  const kk = neighbors && neighbors.length > 0 ? neighbors.length / n : 0;
+  for (let p = 0; p < n && kk > 0; p++) {
+    const i = index[p]!, cp = coreP[p]!, po = p * d;
+    let ub = Infinity;
+    for (let t = 0; t < kk; t++) {
+      const j = neighbors![i * kk + t]!;
+      if (j === i) continue;
+      const q = tree.position[j]!, qo = q * d;
+      let w = coreP[q]!;
+      if (w < cp) w = cp;
+      if (w >= ub) continue;
+      let s = 0;
+      if (l2) for (let c = 0; c < d; c++) { const u = points[po + c]! - points[qo + c]!; s += u * u; }
+      else for (let c = 0; c < d; c++) { const u = points[po + c]! - points[qo + c]!; s += u < 0 ? -u : u; }
+      s *= scale;
+      if (s > w) w = s;
+      if (w < ub) ub = w;
+    }
+    firstCap[p] = nextUp(ub);
+  }
   const order = new Int32Array(n);
   let edges = 0, round = 0;
   while (edges < n - 1) {
@@ -292,7 +317,8 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
         const c = comp[p]!, W = bestW[c]!, h = bestA[c]!, lb = nfW[p]!;
         if (lb > W || (lb === W && p > h)) continue;
         // an equal weight wins only below the holder's position: then accept w ≤ W (w < nextUp(W))
-        const cap = h >= 0 && p < h ? nextUp(W) : W;
+        let cap = h >= 0 && p < h ? nextUp(W) : W;
+        if (round === 1 && firstCap[p]! < cap) cap = firstCap[p]!;
         search(p, c, cap);
         if (foundQ >= 0) {
           nfW[p] = foundW; nfQ[p] = foundQ;

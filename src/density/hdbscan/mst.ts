@@ -15,6 +15,8 @@ export interface CoreUnits {
   fit: Float64Array;
   /** Units to the minSamples-th neighbour counting the point itself (the library's prediction data). [n] */
   prediction: Float64Array;
+  /** The minSamples + 1 nearest rows of each row, itself usually first ([n × (minSamples + 1)], ascending). */
+  neighbors: Int32Array;
 }
 
 /**
@@ -35,7 +37,7 @@ export function coreUnits(metric: HdbscanMetric, index: NeighborIndex, minSample
     prediction[i] = unitsRow(metric, x, i, x, indices[i * k + minSamples - 1]!, d);
   }
   ctl.onProgress?.({ stage: `${where}: core distances`, done: n, total: n });
-  return { fit, prediction };
+  return { fit, prediction, neighbors: indices };
 }
 
 /** Minimum spanning tree as edge columns in the order found; weights are distances (not units). */
