@@ -19,6 +19,8 @@
  */
 import { ClusterkitError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { kernelThreads } from '../kernels/runtime.js';
+import { parallelChunks, sharedArray, type ParallelTask } from '../kernels/parallel.js';
 
 /** Metrics a KD-tree supports (box bounds in L2 or L1). */
 export type KDTreeMetric = 'euclidean' | 'manhattan';
@@ -51,6 +53,13 @@ export interface KDTree {
   /** Per node: bounding box, [nodeCount × d] each. */
   readonly lo: Float64Array;
   readonly hi: Float64Array;
+  /**
+   * Per node: a bounding ball, its centre the middle of the box [nodeCount × d] and its radius
+   * the largest float64 distance from there to a point of the node [nodeCount] (kNN prunes by it
+   * too in higher dimension, where boxes bound loosely).
+   */
+  readonly center: Float64Array;
+  readonly radius: Float64Array;
 }
 
 /** k nearest neighbours of m queries, row-major [m × k], ascending distance, ties → lower index. */
@@ -125,8 +134,25 @@ export function buildKDTree(x: Matrix, metric: KDTreeMetric = 'euclidean', leafS
     position[r] = p;
     for (let t = 0; t < d; t++) points[p * d + t] = data[r * d + t]!;
   }
+  // bounding balls (centre = box middle), radii from the points of each node (children first:
+  // leaves scan their points, a parent bounds its children's balls by the triangle inequality
+  // only when that is not looser than scanning would be … simply scan: O(n·d·log n))
+  const center = new Float64Array(count * d), radius = new Float64Array(count);
+  for (let v = 0; v < count; v++) {
+    const o = v * d;
+    for (let t = 0; t < d; t++) center[o + t] = 0.5 * (lo[o + t]! + hi[o + t]!);
+    let r2 = 0;
+    if (metric === 'euclidean') {
+      for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) {
+        let s = 0;
+        for (let t = 0; t < d; t++) { const u = points[p * d + t]! - center[o + t]!; s += u * u; }
+        if (s > r2) r2 = s;
+      }
+    }
+    radius[v] = Math.sqrt(r2);
+  }
   return {
-    kind: 'kdtree', metric, n, d, leafSize, points, index: perm, position, nodeCount: count,
+    kind: 'kdtree', metric, n, d, leafSize, points, index: perm, position, nodeCount: count, center, radius,
     nodeStart: nodeStart.slice(0, count), nodeEnd: nodeEnd.slice(0, count),
     nodeLeft: nodeLeft.slice(0, count), nodeRight: nodeRight.slice(0, count),
     lo: lo.slice(0, count * d), hi: hi.slice(0, count * d),
@@ -271,6 +297,18 @@ class KHeap {
 
 export { KHeap };
 
+/** Dimension from which kNN also prunes by the nodes' bounding balls. */
+const BALL_MIN_DIM = 6;
+
+/** Lower bound on the squared distance from q to any point of node v by its ball (0 inside). */
+function ballBound(tree: KDTree, v: number, q: Float64Array, qo: number): number {
+  const { d, center } = tree, o = v * d;
+  let s = 0;
+  for (let t = 0; t < d; t++) { const u = q[qo + t]! - center[o + t]!; s += u * u; }
+  const g = Math.sqrt(s) * (1 - 1e-9) - tree.radius[v]! * (1 + 1e-9);
+  return g > 0 ? g * g * (1 - 1e-9) : 0;
+}
+
 /** Traversal stacks shared by kNN queries (depth-first, ≤ 2 entries per level: < 256 entries). */
 /** Relative slack of the kNN distance filter (its rounding differs from the exact sum's by < 2·d·2⁻⁵³ relative). */
 const FILTER_SLACK = 1 + 1e-10;
@@ -293,6 +331,7 @@ function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self:
   // even cut points for the unrolled early-exit scan: h ≤ h2 ≤ d − (d mod 2)
   const h = Math.min(d >> 1 << 1, 2 * Math.round(d / 6)), h2 = Math.max(h, Math.min(d >> 1 << 1, 2 * Math.round(d / 3)));
   const hb = d >> 1;
+  const ball = l2 && d >= BALL_MIN_DIM;
   const stack = knnStack, sb = knnStackBound;
   let top = 0;
   stack[top] = 0; sb[top] = 0; top++;
@@ -369,6 +408,12 @@ function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self:
         br += a > 0 ? a : b > 0 ? b : 0;
       }
     }
+    // in higher dimension also the balls: (|q − centre| − radius)², shrunk by 10⁻⁹ relative so
+    // that rounding never makes it exceed a point's exact rdist
+    if (ball) {
+      if (bl <= bnd) { const b = ballBound(tree, l, q, qo); if (b > bl) bl = b; }
+      if (br <= bnd) { const b = ballBound(tree, r, q, qo); if (b > br) br = b; }
+    }
     // push the farther child first so the nearer one is searched first
     if (bl <= br) {
       if (br <= bnd) { stack[top] = r; sb[top] = br; top++; }
@@ -401,47 +446,103 @@ export function knn(tree: KDTree, queries: Matrix | null, k: number, options: { 
   const { d, n } = tree;
   const self = queries === null && !options.includeSelf;
   const m = queries ? queries.rows : n;
-  const indices = new Int32Array(m * k), distances = new Float64Array(m * k);
   const heap = new KHeap(k);
   if (queries === null) {
-    const { points, index, position, nodeLeft, nodeStart, nodeEnd, nodeCount } = tree;
-    const avail = self ? n - 1 : n;
-    const seed = new Float64Array(k);
-    let prev = -1; // original row of the previous query (its result is in indices[prev·k …])
-    for (let v = 0; v < nodeCount; v++) {
-      if (nodeLeft[v]! >= 0) continue;
-      const s = nodeStart[v]!, e = nodeEnd[v]!;
-      for (let p = s; p < e; p++) {
-        const i = index[p]!, qo = p * d, skip = self ? i : -1;
-        // warm start: exact rdists to the previous query's k neighbours (k distinct rows ≠ i)
-        let limit = Infinity;
-        if (prev >= 0 && k <= avail) {
-          let c = 0, hasSelf = false;
-          for (let t = 0; t < k; t++) {
-            const j = indices[prev * k + t]!;
-            if (j === skip) { hasSelf = true; continue; }
-            seed[c++] = rdistAt(tree, position[j]!, points, qo);
-          }
-          // i was among them: the previous query itself (never in its own list here) replaces it
-          if (hasSelf) seed[c++] = rdistAt(tree, position[prev]!, points, qo);
-          if (c === k) { let mx = 0; for (let t = 0; t < k; t++) if (seed[t]! > mx) mx = seed[t]!; limit = mx; }
-        }
-        heap.reset();
-        knnSearch(tree, points, qo, heap, skip, limit);
-        heap.drainSorted(tree.metric, indices, distances, i * k);
-        prev = i;
+    const leaves = treeLeaves(tree);
+    if (n >= PARALLEL_MIN_ROWS && kernelThreads() > 1) {
+      // ranges of whole leaves with ≥ CHUNK_ROWS rows each: boundaries fixed by the tree alone
+      const bounds: number[] = [0];
+      for (let l = 0, rows = 0; l < leaves.length; l++) {
+        rows += tree.nodeEnd[leaves[l]!]! - tree.nodeStart[leaves[l]!]!;
+        if (rows >= CHUNK_ROWS && l + 1 < leaves.length) { bounds.push(l + 1); rows = 0; }
       }
+      bounds.push(leaves.length);
+      const args: KnnSelfArgs = {
+        tree, k, self, leaves, bounds: Int32Array.from(bounds),
+        indices: sharedArray(Int32Array, n * k, 4), distances: sharedArray(Float64Array, n * k, 8),
+      };
+      parallelChunks(KNN_SELF_TASK, args, bounds.length - 1);
+      return { k, indices: args.indices, distances: args.distances };
     }
-  } else {
-    const q = new Float64Array(d);
-    for (let i = 0; i < m; i++) {
-      for (let t = 0; t < d; t++) q[t] = queries.data[i * d + t]!;
-      knnInto(tree, q, 0, heap, -1);
-      heap.drainSorted(tree.metric, indices, distances, i * k);
-    }
+    const indices = new Int32Array(m * k), distances = new Float64Array(m * k);
+    knnSelfLeaves(tree, k, self, leaves, 0, leaves.length, indices, distances);
+    return { k, indices, distances };
+  }
+  const indices = new Int32Array(m * k), distances = new Float64Array(m * k);
+  const q = new Float64Array(d);
+  for (let i = 0; i < m; i++) {
+    for (let t = 0; t < d; t++) q[t] = queries!.data[i * d + t]!;
+    knnInto(tree, q, 0, heap, -1);
+    heap.drainSorted(tree.metric, indices, distances, i * k);
   }
   return { k, indices, distances };
 }
+
+/** The leaves of the tree in node order [leaves]. */
+export function treeLeaves(tree: KDTree): Int32Array {
+  const { nodeLeft, nodeCount } = tree;
+  let c = 0;
+  for (let v = 0; v < nodeCount; v++) if (nodeLeft[v]! < 0) c++;
+  const out = new Int32Array(c);
+  c = 0;
+  for (let v = 0; v < nodeCount; v++) if (nodeLeft[v]! < 0) out[c++] = v;
+  return out;
+}
+
+/**
+ * The k nearest neighbours of the indexed rows in leaves[from … to) (see `knn`, queries null),
+ * written at each row's own place of indices/distances [n × k]. Each query is warm-started from
+ * the previous query of the range (none for the first), so any split into ranges gives the same
+ * result: the parallel path runs one range per chunk.
+ */
+export function knnSelfLeaves(tree: KDTree, k: number, self: boolean, leaves: Int32Array, from: number, to: number,
+  indices: Int32Array, distances: Float64Array): void {
+  const { d, n, points, index, position, nodeStart, nodeEnd } = tree;
+  const heap = new KHeap(k);
+  const avail = self ? n - 1 : n;
+  const seed = new Float64Array(k);
+  let prev = -1; // original row of the previous query (its result is in indices[prev·k …])
+  for (let l = from; l < to; l++) {
+    const v = leaves[l]!;
+    const s = nodeStart[v]!, e = nodeEnd[v]!;
+    for (let p = s; p < e; p++) {
+      const i = index[p]!, qo = p * d, skip = self ? i : -1;
+      // warm start: exact rdists to the previous query's k neighbours (k distinct rows ≠ i)
+      let limit = Infinity;
+      if (prev >= 0 && k <= avail) {
+        let c = 0, hasSelf = false;
+        for (let t = 0; t < k; t++) {
+          const j = indices[prev * k + t]!;
+          if (j === skip) { hasSelf = true; continue; }
+          seed[c++] = rdistAt(tree, position[j]!, points, qo);
+        }
+        // i was among them: the previous query itself (never in its own list here) replaces it
+        if (hasSelf) seed[c++] = rdistAt(tree, position[prev]!, points, qo);
+        if (c === k) { let mx = 0; for (let t = 0; t < k; t++) if (seed[t]! > mx) mx = seed[t]!; limit = mx; }
+      }
+      heap.reset();
+      knnSearch(tree, points, qo, heap, skip, limit);
+      heap.drainSorted(tree.metric, indices, distances, i * k);
+      prev = i;
+    }
+  }
+}
+
+/** Rows from which `knn` over the indexed rows runs on worker threads; rows per chunk. */
+const PARALLEL_MIN_ROWS = 16384;
+const CHUNK_ROWS = 2048;
+
+interface KnnSelfArgs {
+  tree: KDTree; k: number; self: boolean; leaves: Int32Array; bounds: Int32Array;
+  indices: Int32Array; distances: Float64Array;
+}
+
+/** Chunk c of the parallel `knn` over the indexed rows (run by src/kernels/parallel.ts workers). */
+export function knnSelfChunk(a: KnnSelfArgs, c: number): void {
+  knnSelfLeaves(a.tree, a.k, a.self, a.leaves, a.bounds[c]!, a.bounds[c + 1]!, a.indices, a.distances);
+}
+
+const KNN_SELF_TASK: ParallelTask<KnnSelfArgs> = { module: import.meta.url, name: 'knnSelfChunk', run: knnSelfChunk };
 
 /** Growable buffer of (index, rdist) pairs used by radius queries. */
 export class NeighborBuffer {
