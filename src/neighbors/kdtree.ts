@@ -53,13 +53,6 @@ export interface KDTree {
   /** Per node: bounding box, [nodeCount × d] each. */
   readonly lo: Float64Array;
   readonly hi: Float64Array;
-  /**
-   * Per node: a bounding ball, its centre the middle of the box [nodeCount × d] and its radius
-   * the largest float64 distance from there to a point of the node [nodeCount] (kNN prunes by it
-   * too in higher dimension, where boxes bound loosely).
-   */
-  readonly center: Float64Array;
-  readonly radius: Float64Array;
 }
 
 /** k nearest neighbours of m queries, row-major [m × k], ascending distance, ties → lower index. */
@@ -134,25 +127,8 @@ export function buildKDTree(x: Matrix, metric: KDTreeMetric = 'euclidean', leafS
     position[r] = p;
     for (let t = 0; t < d; t++) points[p * d + t] = data[r * d + t]!;
   }
-  // bounding balls (centre = box middle), radii from the points of each node (children first:
-  // leaves scan their points, a parent bounds its children's balls by the triangle inequality
-  // only when that is not looser than scanning would be … simply scan: O(n·d·log n))
-  const center = new Float64Array(count * d), radius = new Float64Array(count);
-  for (let v = 0; v < count; v++) {
-    const o = v * d;
-    for (let t = 0; t < d; t++) center[o + t] = 0.5 * (lo[o + t]! + hi[o + t]!);
-    let r2 = 0;
-    if (metric === 'euclidean') {
-      for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) {
-        let s = 0;
-        for (let t = 0; t < d; t++) { const u = points[p * d + t]! - center[o + t]!; s += u * u; }
-        if (s > r2) r2 = s;
-      }
-    }
-    radius[v] = Math.sqrt(r2);
-  }
   return {
-    kind: 'kdtree', metric, n, d, leafSize, points, index: perm, position, nodeCount: count, center, radius,
+    kind: 'kdtree', metric, n, d, leafSize, points, index: perm, position, nodeCount: count,
     nodeStart: nodeStart.slice(0, count), nodeEnd: nodeEnd.slice(0, count),
     nodeLeft: nodeLeft.slice(0, count), nodeRight: nodeRight.slice(0, count),
     lo: lo.slice(0, count * d), hi: hi.slice(0, count * d),
@@ -297,18 +273,6 @@ class KHeap {
 
 export { KHeap };
 
-/** Dimension from which kNN also prunes by the nodes' bounding balls. */
-const BALL_MIN_DIM = 6;
-
-/** Lower bound on the squared distance from q to any point of node v by its ball (0 inside). */
-function ballBound(tree: KDTree, v: number, q: Float64Array, qo: number): number {
-  const { d, center } = tree, o = v * d;
-  let s = 0;
-  for (let t = 0; t < d; t++) { const u = q[qo + t]! - center[o + t]!; s += u * u; }
-  const g = Math.sqrt(s) * (1 - 1e-9) - tree.radius[v]! * (1 + 1e-9);
-  return g > 0 ? g * g * (1 - 1e-9) : 0;
-}
-
 /** Traversal stacks shared by kNN queries (depth-first, ≤ 2 entries per level: < 256 entries). */
 /** Relative slack of the kNN distance filter (its rounding differs from the exact sum's by < 2·d·2⁻⁵³ relative). */
 const FILTER_SLACK = 1 + 1e-10;
@@ -331,7 +295,6 @@ function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self:
   // even cut points for the unrolled early-exit scan: h ≤ h2 ≤ d − (d mod 2)
   const h = Math.min(d >> 1 << 1, 2 * Math.round(d / 6)), h2 = Math.max(h, Math.min(d >> 1 << 1, 2 * Math.round(d / 3)));
   const hb = d >> 1;
-  const ball = l2 && d >= BALL_MIN_DIM;
   const stack = knnStack, sb = knnStackBound;
   let top = 0;
   stack[top] = 0; sb[top] = 0; top++;
@@ -407,12 +370,6 @@ function knnSearch(tree: KDTree, q: Float64Array, qo: number, heap: KHeap, self:
         a = lo[or + t]! - x; b = x - hi[or + t]!;
         br += a > 0 ? a : b > 0 ? b : 0;
       }
-    }
-    // in higher dimension also the balls: (|q − centre| − radius)², shrunk by 10⁻⁹ relative so
-    // that rounding never makes it exceed a point's exact rdist
-    if (ball) {
-      if (bl <= bnd) { const b = ballBound(tree, l, q, qo); if (b > bl) bl = b; }
-      if (br <= bnd) { const b = ballBound(tree, r, q, qo); if (b > br) br = b; }
     }
     // push the farther child first so the nearer one is searched first
     if (bl <= br) {
