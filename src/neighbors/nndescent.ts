@@ -427,12 +427,16 @@ export function nnDescentMatrix(X: Matrix, options: NNDescentOptions, where: str
   let iterations = 0, converged = false;
   for (let it = 1; it <= o.maxIterations; it++) {
     checkAbort(o.signal, where);
+    // Sampling priorities: 2·n·k draws per iteration, from xorshift32 (Marsaglia 2003) seeded by
+    // the PCG32 stream: PCG32 in 32-bit halves allocates per draw, this is a few integer ops.
+    let xs = sample.nextU32() | 1;
     newIdx.fill(-1); newPri.fill(Infinity); oldIdx.fill(-1); oldPri.fill(Infinity);
     for (let i = 0; i < n; i++) {
       for (let t = i * K, e = t + K; t < e; t++) {
         const j = hIdx[t]!;
         if (j < 0) continue;
-        const pr = sample.next();
+        xs ^= xs << 13; xs ^= xs >>> 17; xs ^= xs << 5;
+        const pr = xs >>> 0;
         if (hFlag[t] === 1) { candPush(newIdx, newPri, M, i, pr, j); candPush(newIdx, newPri, M, j, pr, i); }
         else { candPush(oldIdx, oldPri, M, i, pr, j); candPush(oldIdx, oldPri, M, j, pr, i); }
       }
