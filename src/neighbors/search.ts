@@ -11,6 +11,10 @@
  * `buildIndex` + `queryKnn` / `queryRadius` / `forEachRadius` / `radiusCounts` serve
  * estimators (DBSCAN, OPTICS, HDBSCAN) that query the same data many times;
  * `nearestNeighbors` and `radiusNeighbors` are the one-call public entries.
+ *
+ * One approximate path sits behind the same interface: algorithm 'nndescent' (never chosen by
+ * 'auto') builds an NN-descent graph (./nndescent.ts) and answers kNN queries in the same layout
+ * and distance formulas, with recall < 1; radius queries on such an index run exact brute force.
  */
 import { ClusterkitError, badOption } from '../core/errors.js';
 import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '../core/matrix.js';
