@@ -134,7 +134,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       const l = nodeLeft[v]!;
       if (l < 0) {
         for (let q = nodeStart[v]!; q < nodeEnd[v]!; q++) {
-          if (comp[q] === c) continue;
+          if (comp[q] === c || nfW[q]! >= bw) continue; // w(p, q) ≥ q's own lower bound
           let w = coreP[q]!;
           if (w < cp) w = cp;
           if (w >= bw) continue;
@@ -158,23 +158,31 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       }
       const r = nodeRight[v]!;
       // push the farther child first so the nearer is searched first
-      // a child is pushed iff its bound max(box / α, core(p), least core) is below the best weight;
-      // the box part is skipped or cut short when the rest already decides (same decisions)
+      // a child is pushed iff its bound max(box / α, core(p), least core) is below the best weight
+      // and so is the least lower bound of its points (minLB, which never reorders: the order
+      // of pushed children depends on the first bound only); the box part is skipped or cut
+      // short when the rest already decides (same decisions)
       let bl = -1, br = -1;
       const lim = bw;
-      if (nodeComp[l] !== c) { const m = Math.max(cp, minCore[l]!); bl = m >= lim ? m : Math.max(boxBound(po, l, lim), m); }
-      if (nodeComp[r] !== c) { const m = Math.max(cp, minCore[r]!); br = m >= lim ? m : Math.max(boxBound(po, r, lim), m); }
+      if (nodeComp[l] !== c) {
+        const m = Math.max(cp, minCore[l]!);
+        bl = m >= lim || minLB[l]! >= lim ? Infinity : Math.max(boxBound(po, l, lim), m);
+      }
+      if (nodeComp[r] !== c) {
+        const m = Math.max(cp, minCore[r]!);
+        br = m >= lim || minLB[r]! >= lim ? Infinity : Math.max(boxBound(po, r, lim), m);
+      }
       if (bl >= 0 && br >= 0) {
         if (bl <= br) {
-          if (br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
-          if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
+          if (br < lim) { stack[sp] = r; stackBound[sp] = Math.max(br, minLB[r]!); sp++; }
+          if (bl < lim) { stack[sp] = l; stackBound[sp] = Math.max(bl, minLB[l]!); sp++; }
         } else {
-          if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
-          if (br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+          if (bl < lim) { stack[sp] = l; stackBound[sp] = Math.max(bl, minLB[l]!); sp++; }
+          if (br < lim) { stack[sp] = r; stackBound[sp] = Math.max(br, minLB[r]!); sp++; }
         }
       } else if (bl >= 0) {
-        if (bl < lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
-      } else if (br >= 0 && br < lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
+        if (bl < lim) { stack[sp] = l; stackBound[sp] = Math.max(bl, minLB[l]!); sp++; }
+      } else if (br >= 0 && br < lim) { stack[sp] = r; stackBound[sp] = Math.max(br, minLB[r]!); sp++; }
     }
     foundW = bw;
   };
@@ -211,7 +219,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
    * cannot rule out.
    */
   const nodeClear = (u: number, c: number, lim: number): boolean => {
-    const mq = minCore[u]!;
+    const mq = minLB[u]!; // every edge from a point weighs at least that point's lower bound
     if (mq > lim) return true;
     let sp = 0;
     stack[sp] = 0; stackBound[sp] = mq; sp++;
@@ -220,15 +228,15 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       const l = nodeLeft[v]!;
       if (l < 0) {
         for (let q = nodeStart[v]!; q < nodeEnd[v]!; q++) {
-          if (comp[q] === c || coreP[q]! > lim) continue;
+          if (comp[q] === c || nfW[q]! > lim) continue;
           if (boxPointBound(u, q) <= lim) return false;
         }
         continue;
       }
       const r = nodeRight[v]!;
       let bl = Infinity, br = Infinity;
-      if (nodeComp[l] !== c && minCore[l]! <= lim) { bl = boxBoxBound(u, l); if (bl < mq) bl = mq; }
-      if (nodeComp[r] !== c && minCore[r]! <= lim) { br = boxBoxBound(u, r); if (br < mq) br = mq; }
+      if (nodeComp[l] !== c && minLB[l]! <= lim) { bl = boxBoxBound(u, l); if (bl < mq) bl = mq; }
+      if (nodeComp[r] !== c && minLB[r]! <= lim) { br = boxBoxBound(u, r); if (br < mq) br = mq; }
       if (bl <= br) {
         if (br <= lim) { stack[sp] = r; stackBound[sp] = br; sp++; }
         if (bl <= lim) { stack[sp] = l; stackBound[sp] = bl; sp++; }
@@ -246,6 +254,23 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   // While nfQ stays outside the component, the edge is still the answer a new search would
   // give, ties included (see search), so only the other points search again.
   const nfW = Float64Array.from(coreP), nfQ = new Int32Array(n).fill(-1);
+  // per node: the least nfW of its points, a lower bound on every edge from them to another
+  // component (edges are symmetric, so searches from elsewhere skip such nodes too); kept
+  // valid as bounds rise (up the tree from the node that changed)
+  const minLB = new Float64Array(nodeCount), parentNode = new Int32Array(nodeCount).fill(-1);
+  for (let v = 0; v < nodeCount; v++) if (nodeLeft[v]! >= 0) { parentNode[nodeLeft[v]!] = v; parentNode[nodeRight[v]!] = v; }
+  const leafLB = (v: number): void => {
+    let m = Infinity;
+    for (let p = nodeStart[v]!; p < nodeEnd[v]!; p++) if (nfW[p]! < m) m = nfW[p]!;
+    minLB[v] = m;
+  };
+  const raiseUp = (v: number): void => {
+    for (let a = parentNode[v]!; a >= 0; a = parentNode[a]!) {
+      const m = Math.min(minLB[nodeLeft[a]!]!, minLB[nodeRight[a]!]!);
+      if (m <= minLB[a]!) break;
+      minLB[a] = m;
+    }
+  };
   // first round: the lightest edge to one of its k nearest rows (the exact weight, as search
   // computes it) bounds a point's answer, so its search accepts only w ≤ that (cap = nextUp)
   const firstCap = new Float64Array(n).fill(Infinity);
@@ -298,6 +323,10 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       if (comp[q] === c) { nfQ[p] = -1; continue; } // absorbed: its weight stays a lower bound
       if (nfW[p]! < bestW[c]!) { bestW[c] = nfW[p]!; bestA[c] = p; bestB[c] = q; }
     }
+    for (let v = nodeCount - 1; v >= 0; v--) {
+      if (nodeLeft[v]! < 0) leafLB(v);
+      else minLB[v] = Math.min(minLB[nodeLeft[v]!]!, minLB[nodeRight[v]!]!);
+    }
     // (b) the others search, in position order, unless their lower bound shows they cannot beat
     // the holder; a node of one component whose every edge out weighs more than the holder's
     // (nodeClear) is passed over whole
@@ -308,6 +337,14 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       if (cu >= 0 && bestA[cu]! >= 0 && nodeClear(u, cu, bestW[cu]!)) {
         const lb = nextUp(bestW[cu]!);
         for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) if (nfQ[p]! < 0 && nfW[p]! < lb) nfW[p] = lb;
+        // points with a cached edge keep it (≥ their old bound): recompute this node's least bound
+        if (nodeLeft[u]! < 0) leafLB(u);
+        else {
+          let m = Infinity;
+          for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) if (nfW[p]! < m) m = nfW[p]!;
+          minLB[u] = m;
+        }
+        raiseUp(u);
         continue;
       }
       const l = nodeLeft[u]!;
@@ -326,6 +363,8 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
         } else nfW[p] = cap;
         if ((++searched & 0xffff) === 0) checkAbort(ctl.signal, where);
       }
+      leafLB(u);
+      raiseUp(u);
     }
     let added = 0, nc = 0;
     for (let c = 0; c < n; c++) if (comp[c] === c && bestA[c]! >= 0) order[nc++] = c;
