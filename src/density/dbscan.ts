@@ -25,7 +25,7 @@
  * eps 0.3, scikit-learn 1.2.1 1.6 s and 10.8 s, same labels.
  */
 import { ClusterkitError } from '../core/errors.js';
-import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols, takeRows } from '../core/matrix.js';
+import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '../core/matrix.js';
 import { resolveOptions, type OptionSpec } from '../core/options.js';
 import { checkAbort, type RunControl } from '../core/control.js';
 import {
@@ -454,7 +454,12 @@ export function fit(x: MatrixLike, options: DbscanOptions = {}): DbscanResult {
   } else if (nClusters === 1 && nNoise === 0) {
     warnings.push(`${WHERE}: one cluster holds every row; eps = ${o.eps} may be too large.`);
   }
-  const components = o.metric === 'precomputed' ? new Float32Array(0) : takeRows(X, core).data;
+  let components = new Float32Array(0);
+  if (o.metric !== 'precomputed') { // the core rows (a plain loop: no view per row)
+    const d = X.cols, src = X.data;
+    components = new Float32Array(nCore * d);
+    for (let t = 0; t < nCore; t++) for (let j = 0, a = core[t]! * d; j < d; j++) components[t * d + j] = src[a + j]!;
+  }
   return {
     kind: 'dbscan', version: 1,
     options: { eps: o.eps, minSamples: o.minSamples, metric: o.metric, algorithm, leafSize: o.leafSize, weighted: w !== null },

@@ -248,6 +248,31 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     return true;
   };
   const qstack = new Int32Array(2 * nodeCount + 2);
+  const pureUnits = new Int32Array(nodeCount), mixedUnits = new Int32Array(nodeCount);
+  let searched = 0;
+  /**
+   * Points of leaf u without a cached edge: each searches unless its lower bound shows it cannot
+   * beat its component's holder (W, h), the least (weight, position) so far; with an equal
+   * weight it wins only below h, so then its search accepts w ≤ W (cap nextUp(W)). Points that
+   * find nothing raise their bound to the cap.
+   */
+  const leafPoints = (u: number): void => {
+    for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) {
+      if (nfQ[p]! >= 0) continue;
+      const c = comp[p]!, W = bestW[c]!, h = bestA[c]!, lb = nfW[p]!;
+      if (lb > W || (lb === W && p > h)) continue;
+      let cap = h >= 0 && p < h ? nextUp(W) : W;
+      if (firstRound && firstCap[p]! < cap) cap = firstCap[p]!;
+      search(p, c, cap);
+      if (foundQ >= 0) {
+        nfW[p] = foundW; nfQ[p] = foundQ;
+        if (foundW < W || p < h) { bestW[c] = foundW; bestA[c] = p; bestB[c] = foundQ; }
+      } else nfW[p] = cap;
+      if ((++searched & 0xffff) === 0) checkAbort(ctl.signal, where);
+    }
+    leafLB(u);
+    raiseUp(u);
+  };
 
   // per position: the lightest edge to another component found by its last search (nfW, nfQ),
   // or, when nfQ = −1, a lower bound nfW on it (edges only get heavier as components grow).
@@ -295,11 +320,12 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     firstCap[p] = nextUp(ub);
   }
   const order = new Int32Array(n);
-  let edges = 0, round = 0;
+  let edges = 0, round = 0, firstRound = true;
   while (edges < n - 1) {
     checkAbort(ctl.signal, where);
     ctl.onProgress?.({ stage: `${where}: spanning tree`, done: edges, total: n - 1 });
     round++;
+    firstRound = round === 1;
     // node components for this round (children have higher ids than parents)
     for (let v = nodeCount - 1; v >= 0; v--) {
       const l = nodeLeft[v]!;
@@ -327,44 +353,41 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       if (nodeLeft[v]! < 0) leafLB(v);
       else minLB[v] = Math.min(minLB[nodeLeft[v]!]!, minLB[nodeRight[v]!]!);
     }
-    // (b) the others search, in position order, unless their lower bound shows they cannot beat
-    // the holder; a node of one component whose every edge out weighs more than the holder's
-    // (nodeClear) is passed over whole
-    let qt = 0, searched = 0;
+    // (b) the others search, unless their lower bound shows they cannot beat the holder: first
+    // the leaves holding several components (where edges out are found), then the largest nodes
+    // of one component, heaviest component best first (their raised bounds spare later searches,
+    // as w(p, q) ≥ bound(q)); such a node whose every edge out weighs more than its component's
+    // best (nodeClear) is passed over whole. The order changes only the work: the holder is the
+    // least (weight, position) whatever the order (see leafPoints).
+    let nm = 0, np = 0, qt = 0;
     qstack[qt++] = 0;
     while (qt > 0) {
-      const u = qstack[--qt]!, cu = nodeComp[u]!;
-      if (cu >= 0 && bestA[cu]! >= 0 && nodeClear(u, cu, bestW[cu]!)) {
-        const lb = nextUp(bestW[cu]!);
-        for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) if (nfQ[p]! < 0 && nfW[p]! < lb) nfW[p] = lb;
-        // points with a cached edge keep it (≥ their old bound): recompute this node's least bound
-        if (nodeLeft[u]! < 0) leafLB(u);
-        else {
-          let m = Infinity;
-          for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) if (nfW[p]! < m) m = nfW[p]!;
-          minLB[u] = m;
-        }
-        raiseUp(u);
-        continue;
-      }
+      const u = qstack[--qt]!;
+      if (nodeComp[u]! >= 0) { pureUnits[np++] = u; continue; }
       const l = nodeLeft[u]!;
-      if (l >= 0) { qstack[qt++] = nodeRight[u]!; qstack[qt++] = l; continue; }
-      for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) {
-        if (nfQ[p]! >= 0) continue;
-        const c = comp[p]!, W = bestW[c]!, h = bestA[c]!, lb = nfW[p]!;
-        if (lb > W || (lb === W && p > h)) continue;
-        // an equal weight wins only below the holder's position: then accept w ≤ W (w < nextUp(W))
-        let cap = h >= 0 && p < h ? nextUp(W) : W;
-        if (round === 1 && firstCap[p]! < cap) cap = firstCap[p]!;
-        search(p, c, cap);
-        if (foundQ >= 0) {
-          nfW[p] = foundW; nfQ[p] = foundQ;
-          if (foundW < W || p < h) { bestW[c] = foundW; bestA[c] = p; bestB[c] = foundQ; }
-        } else nfW[p] = cap;
-        if ((++searched & 0xffff) === 0) checkAbort(ctl.signal, where);
+      if (l >= 0) { qstack[qt++] = nodeRight[u]!; qstack[qt++] = l; } else mixedUnits[nm++] = u;
+    }
+    for (let t = 0; t < nm; t++) leafPoints(mixedUnits[t]!);
+    const pure = pureUnits.subarray(0, np).sort((a, b) => bestW[nodeComp[b]!]! - bestW[nodeComp[a]!]! || a - b);
+    for (let t = 0; t < np; t++) {
+      qt = 0;
+      qstack[qt++] = pure[t]!;
+      while (qt > 0) {
+        const u = qstack[--qt]!, cu = nodeComp[u]!;
+        if (bestA[cu]! >= 0 && nodeClear(u, cu, bestW[cu]!)) {
+          const lb = nextUp(bestW[cu]!);
+          let m = Infinity;
+          for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) {
+            if (nfQ[p]! < 0 && nfW[p]! < lb) nfW[p] = lb;
+            if (nfW[p]! < m) m = nfW[p]!; // points with a cached edge keep it (≥ their old bound)
+          }
+          minLB[u] = m;
+          raiseUp(u);
+          continue;
+        }
+        const l = nodeLeft[u]!;
+        if (l >= 0) { qstack[qt++] = nodeRight[u]!; qstack[qt++] = l; } else leafPoints(u);
       }
-      leafLB(u);
-      raiseUp(u);
     }
     let added = 0, nc = 0;
     for (let c = 0; c < n; c++) if (comp[c] === c && bestA[c]! >= 0) order[nc++] = c;
