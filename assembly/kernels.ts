@@ -338,6 +338,7 @@ export function sqdistBlock64(xs: usize, xn: usize, m: i32, d: i32, panels: usiz
 const KIND_ASSIGN: i32 = 1;
 const KIND_SUMS: i32 = 2;
 const KIND_POT: i32 = 3;
+const KIND_DIST: i32 = 4;
 
 @inline
 function slot(job: usize, i: i32): f64 {
@@ -360,6 +361,7 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
   if (kind == KIND_ASSIGN) assignChunk(job, c, tid);
   else if (kind == KIND_SUMS) sumsChunk(job, c);
   else if (kind == KIND_POT) potChunk(job, c, tid);
+  else if (kind == KIND_DIST) distChunk(job, c, tid);
 }
 
 /**
@@ -519,6 +521,47 @@ function potChunk(job: usize, c: i32, tid: i32): void {
           if (e < cl) store<f64>(cp, e);
         }
       }
+    }
+  }
+}
+
+/**
+ * Screening distances (kind 4), chunk c of B query rows against nb data rows packed as panels.
+ * Slots: 1 q (raw f32 [mq × d]), 2 mq, 3 d, 4 B, 5 mu, 6 panels, 7 cn, 8 np, 9 nb, 10 cmax,
+ * 11 out (f64 [mq × nb]): ‖q̃‖² + a_j, the f32 estimate of ‖q − b_j‖²; 12 tol (f64 [mq]): a bound
+ * on |out − ‖q − b_j‖²| for every j of the row (the bound of the top of this file plus ‖q̃‖²'s);
+ * 13 scratch base, 14 scratch stride.
+ */
+function distChunk(job: usize, c: i32, tid: i32): void {
+  const q = ptr(job, 1), mq = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
+  const start = c * B;
+  const m = min(B, mq - start);
+  if (m <= 0) return;
+  const np = <i32>slot(job, 8), kp = np << 3, nb = <i32>slot(job, 9), cmax = slot(job, 10);
+  const out = ptr(job, 11), tol = ptr(job, 12);
+  const rowBytes = <usize>d << 2;
+  const raw0 = scratchRaw(ptr(job, 13), ptr(job, 14), tid);
+  const xs = raw0 + align16(<usize>B * rowBytes);
+  const xn = xs + align16(<usize>((B + 3) & ~3) * rowBytes);
+  const scr = xn + align16(<usize>B << 3);
+  shiftRows(q + <usize>start * rowBytes, m, d, ptr(job, 5), xs, xn);
+  const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
+  const quad: f64 = 8 * U * cmax * cmax;
+  const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
+  const under: f64 = (<f64>d + 4) * 4.7e-38;
+  const inflate: f64 = 1 + 2 * (<f64>d + 2) * U;
+  const xnRel: f64 = 2 * (<f64>d + 6) * U;
+  for (let r = 0; r < m; r += 4) {
+    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+    const qn = min(4, m - r);
+    for (let t = 0; t < qn; t++) {
+      const i = start + r + t;
+      const x2 = load<f64>(xn + (<usize>(r + t) << 3));
+      const X = sqrt(x2 * inflate);
+      store<f64>(tol + (<usize>i << 3), quad + lin * X + under + x2 * xnRel + 1e-300);
+      const sq = scr + <usize>t * sBytes;
+      const o = out + ((<usize>i * <usize>nb) << 3);
+      for (let j = 0; j < nb; j++) store<f64>(o + (<usize>j << 3), x2 + <f64>load<f32>(sq + (<usize>j << 2)));
     }
   }
 }

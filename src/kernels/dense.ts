@@ -15,7 +15,7 @@
  * do so in chunks of `chunkRows(d)` rows, partial sums added in chunk order, in both backends: the
  * results are bitwise the same whatever the backend and the number of threads.
  */
-import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, sqDistBlockWasm, useWasm } from './wasm.js';
+import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, sqDistBlockApproxWasm, sqDistBlockWasm, useWasm } from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -209,6 +209,26 @@ export function sqDistBlock(a: Float32Array, na: number, b: Float32Array, nb: nu
         out[o + j] = v > 0 ? v : 0;
       }
     }
+  }
+}
+
+/**
+ * Screening distances for neighbour search: out [mq × nb] estimates of ‖q_r − b_j‖² (may be
+ * slightly negative) and tol [mq] with |out[r·nb + j] − ‖q_r − b_j‖²| ≤ tol[r] for every j.
+ * Settle candidates with exact distances. On the WebAssembly path a float32 register tile on the
+ * worker pool (error ≈ d·2⁻²⁴·‖q − μ‖·max‖b − μ‖); else the float64 `sqDistBlock` with its bound.
+ */
+export function sqDistBlockApprox(q: Float32Array, mq: number, b: Float32Array, nb: number, d: number,
+  out: Float64Array, tol: Float64Array): void {
+  if (useWasm(mq, nb, d) && sqDistBlockApproxWasm(q, mq, b, nb, d, out, tol)) return;
+  sqDistBlock(q, mq, b, nb, d, out);
+  const P = packCentroids(b, nb, d);
+  let cmax = 0;
+  for (let j = 0; j < nb; j++) if (P.cn[j]! > cmax) cmax = P.cn[j]!;
+  for (let r = 0; r < mq; r++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) { const v = q[r * d + t]! - P.mu[t]!; s += v * v; }
+    tol[r] = 16 * (d + 4) * 2 ** -52 * (s + cmax) + 1e-300;
   }
 }
 

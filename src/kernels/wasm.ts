@@ -354,6 +354,37 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
   }
 }
 
+/**
+ * Screening distances on the pool (float32 register tile): out [mq × nb] (float64) estimates of
+ * ‖q_r − b_j‖² and tol [mq] a bound on |estimate − exact| for each row r (see assembly distChunk).
+ * Returns false when the path is unavailable (no SIMD, values too large for float32, no memory).
+ */
+export function sqDistBlockApproxWasm(q: Float32Array, mq: number, b: Float32Array, nb: number, d: number,
+  out: Float64Array, tol: Float64Array): boolean {
+  const rt = load();
+  if (!rt || nb < 1 || d < 1 || mq < 1) return false;
+  const S = new Scope(rt);
+  try {
+    const P = packPanels(rt, S, b, nb, d);
+    if (!P) return false;
+    const kp = P.np * 8;
+    const B = Math.max(4, Math.min(chunkRows(d), (Math.ceil(mq / 16) + 3) & ~3));
+    const threads = kernelThreads();
+    const stride = scratchStride(B, d, kp);
+    const pQ = S.take(4 * mq * d), pOut = S.take(8 * mq * nb), pTol = S.take(8 * mq);
+    const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
+    if (!S.ok) return false;
+    f32(rt, pQ, mq * d).set(q.subarray(0, mq * d));
+    writeJob(rt, pJob, [4, pQ, mq, d, B, P.pMu, P.pPanels, P.pCn, P.np, nb, P.cmax, pOut, pTol, pScratch, stride]);
+    runJob(rt, pJob, Math.ceil(mq / B), mq * nb * d);
+    out.set(f64(rt, pOut, mq * nb));
+    tol.set(f64(rt, pTol, mq));
+    return true;
+  } finally {
+    S.free();
+  }
+}
+
 /** Rows per block of sqDistBlockWasm: its f64 output block within 256 KB, its row copies within ~200 KB. */
 function distBlockRows(nb: number, d: number): number {
   return Math.max(4, Math.min(1024, Math.floor(32768 / Math.max(1, nb)), Math.floor(16384 / Math.max(1, d)))) & ~3;

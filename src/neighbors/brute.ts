@@ -12,7 +12,7 @@
  * within `tol` of the k-th distance) that query is redone by an exact scan.
  */
 import type { Matrix } from '../core/matrix.js';
-import { sqDistBlock, l1Block, cosineBlock, rowNorms2 } from '../kernels/index.js';
+import { sqDistBlock, sqDistBlockApprox, l1Block, cosineBlock, rowNorms2 } from '../kernels/index.js';
 import { KHeap, type KnnResult, type RadiusResult, NeighborBuffer, sortPairs, concatRows } from './kdtree.js';
 import { rdistRows, fromReduced, toReduced, type RowMetric } from './distance.js';
 
@@ -69,23 +69,30 @@ function kernelBlock(metric: RowMetric, q: Float32Array, mq: number, b: Float32A
 /**
  * Drive the blocks: for each block of queries (rows of `q`, or the x rows listed in `rows`), call
  * `onBlock(q0, mq, qb, j0, nb, out)` for every data block, where qb holds the block's query rows
- * and out [mq × nb] the kernel reduced distances.
+ * and out [mq × nb] the kernel reduced distances. With `approxTol` (Euclidean only) the block
+ * values are the kernel layer's screening estimates (`sqDistBlockApprox`, float32 on the worker
+ * pool) and approxTol[r] receives, per query of the block, the largest error bound over the blocks.
  */
 function forBlocks(ctx: BruteCtx, q: Float32Array, m: number, rows: Int32Array | null,
   onQueries: (q0: number, mq: number, qb: Float32Array) => void,
   onBlock: (q0: number, mq: number, qb: Float32Array, j0: number, nb: number, out: Float64Array) => void,
-  onQueriesDone: (q0: number, mq: number, qb: Float32Array) => void): void {
+  onQueriesDone: (q0: number, mq: number, qb: Float32Array) => void, approxTol: Float64Array | null = null): void {
   const { x, n, d, metric } = ctx;
   const out = new Float64Array(QUERY_BLOCK * DATA_BLOCK);
+  const tolBlock = new Float64Array(QUERY_BLOCK);
   const qb = new Float32Array(QUERY_BLOCK * d);
   for (let q0 = 0; q0 < m; q0 += QUERY_BLOCK) {
     const mq = Math.min(QUERY_BLOCK, m - q0);
     if (rows) for (let r = 0; r < mq; r++) qb.set(x.subarray(rows[q0 + r]! * d, rows[q0 + r]! * d + d), r * d);
     else qb.set(q.subarray(q0 * d, (q0 + mq) * d));
     onQueries(q0, mq, qb);
+    if (approxTol) approxTol.fill(0);
     for (let j0 = 0; j0 < n; j0 += DATA_BLOCK) {
       const nb = Math.min(DATA_BLOCK, n - j0);
-      kernelBlock(metric, qb, mq, x.subarray(j0 * d, (j0 + nb) * d), nb, d, out);
+      if (approxTol) {
+        sqDistBlockApprox(qb, mq, x.subarray(j0 * d, (j0 + nb) * d), nb, d, out, tolBlock);
+        for (let r = 0; r < mq; r++) if (tolBlock[r]! > approxTol[r]!) approxTol[r] = tolBlock[r]!;
+      } else kernelBlock(metric, qb, mq, x.subarray(j0 * d, (j0 + nb) * d), nb, d, out);
       onBlock(q0, mq, qb, j0, nb, out);
     }
     onQueriesDone(q0, mq, qb);
@@ -103,7 +110,9 @@ export function bruteKnn(x: Matrix, queries: Matrix | null, k: number, metric: R
   const m = queries ? queries.rows : n;
   const skipSelf = queries === null && !includeSelf;
   const avail = skipSelf ? n - 1 : n;
-  const kk = Math.min(avail, k + (ctx.tol > 0 ? SLACK : 0));
+  // Euclidean: screened with float32 estimates and a per-query bound (qtol), settled exactly
+  const qtol = metric === 'euclidean' ? new Float64Array(QUERY_BLOCK) : null;
+  const kk = Math.min(avail, k + (ctx.tol > 0 ? (qtol ? 2 * SLACK : SLACK) : 0));
   const heaps = Array.from({ length: Math.min(QUERY_BLOCK, m) }, () => new KHeap(Math.max(1, kk)));
   const exact = new KHeap(Math.max(1, k));
   const indices = new Int32Array(m * k), distances = new Float64Array(m * k);
@@ -128,7 +137,7 @@ export function bruteKnn(x: Matrix, queries: Matrix | null, k: number, metric: R
         if (ctx.tol > 0 && h.size === h.k && h.k < avail) {
           // k-th smallest kernel value among the kept ones vs the largest kept
           const vals = Array.from(h.dist.subarray(0, h.size)).sort((a, b) => a - b);
-          if (vals[h.size - 1]! <= vals[k - 1]! + 2 * ctx.tol) redo = true;
+          if (vals[h.size - 1]! <= vals[k - 1]! + 2 * (qtol ? qtol[r]! : ctx.tol)) redo = true;
         }
         if (redo) {
           for (let j = 0; j < n; j++) {
@@ -145,7 +154,7 @@ export function bruteKnn(x: Matrix, queries: Matrix | null, k: number, metric: R
         exact.drainSorted(null, indices, distances, (q0 + r) * k);
         if (metric === 'euclidean') for (let t = 0; t < k; t++) distances[(q0 + r) * k + t] = Math.sqrt(distances[(q0 + r) * k + t]!);
       }
-    });
+    }, qtol);
   return { k, indices, distances };
 }
 
