@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import {
   assignNearest, candidatePotentials, centroidSums, exactSqDist, kernelInfo, kernelStats, pinRows, setKernelBackend,
-  setKernelMemoryLimit, setKernelThreads, updateClosest,
+  setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
 } from '../../src/kernels/index.js';
 import { fit as kmeansFit } from '../../src/centroid/kmeans.js';
 import { makeBlobs } from '../../src/datasets/generators.js';
@@ -194,4 +194,33 @@ test('a Node process whose kernels started worker threads exits by itself when i
   const stats = JSON.parse(out.stdout) as { workers: number; parallelJobs: number };
   assert.equal(stats.workers, 1);
   assert.equal(stats.parallelJobs, 3);
+});
+
+test('sqDistBlockApprox estimates are within their per-row bound of the exact distances, on both backends and any thread count', () => {
+  const shapes = [[7, 3, 1], [64, 2048, 5], [33, 300, 17], [64, 129, 64], [20, 50, 384]] as const;
+  for (const [mq, nb, d] of shapes) {
+    for (const offset of [0, 1000]) {
+      const rng = createRng(mq * 31 + d);
+      const q = new Float32Array(mq * d).map(() => offset + 5 * rng.normal());
+      const b = new Float32Array(nb * d).map(() => offset + 5 * rng.normal());
+      b.set(q.subarray(0, d), 0); // an exact duplicate: distance 0
+      const results: Float64Array[] = [];
+      for (const [backend, threads] of [['wasm', 1], ['wasm', 2], ['ts', 1]] as const) {
+        const prevB = setKernelBackend(backend), prevT = setKernelThreads(threads);
+        const out = new Float64Array(mq * nb), tol = new Float64Array(mq);
+        try { sqDistBlockApprox(q, mq, b, nb, d, out, tol); } finally { setKernelBackend(prevB); setKernelThreads(prevT); }
+        for (let r = 0; r < mq; r++) {
+          assert.ok(tol[r]! > 0 && Number.isFinite(tol[r]!), `tol ${tol[r]}`);
+          for (let j = 0; j < nb; j++) {
+            const e = exactSqDist(q, r, b, j, d);
+            assert.ok(Math.abs(out[r * nb + j]! - e) <= tol[r]!, `${backend} ${mq}x${nb}x${d}+${offset}: row ${r} col ${j}: ${out[r * nb + j]} vs ${e}, tol ${tol[r]}`);
+          }
+        }
+        // the float32 bound is useful: far below the distances between distinct random rows
+        if (backend === 'wasm' && offset === 0) assert.ok(tol[0]! < 1e-3 * exactSqDist(q, 0, b, 1, d), `tol ${tol[0]}`);
+        if (backend === 'wasm') results.push(out);
+      }
+      assert.deepEqual(results[1], results[0], 'threads 1 vs 2');
+    }
+  }
 });
