@@ -14,7 +14,7 @@ export { toJSON, fromJSON } from './core/json.js';
 export type { Progress, RunControl } from './core/control.js';
 // kernel layer
 export * as kernels from './kernels/index.js';
-export { kernelInfo, setKernelThreads, setKernelMemoryLimit, setKernelBackend, type KernelInfo } from './kernels/index.js';
+export { kernelInfo, kernelsReady, setKernelThreads, setKernelMemoryLimit, setKernelBackend, type KernelInfo } from './kernels/index.js';
 // centroid family
 export * as kmeans from './centroid/kmeans.js';
 export * as minibatchKmeans from './centroid/minibatch.js';

@@ -7,7 +7,7 @@
 
 interface Init { memory: WebAssembly.Memory; module: WebAssembly.Module; ctlPtr: number; tid: number }
 
-const SEQ = 0, ACTIVE = 1, NEXT = 2, NCHUNKS = 3, JOB = 4, WORKER_CHUNKS = 5;
+const SEQ = 0, ACTIVE = 1, NEXT = 2, NCHUNKS = 3, JOB = 4, WORKER_CHUNKS = 5, READY = 6;
 
 function serve(init: Init): void {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
@@ -15,6 +15,7 @@ function serve(init: Init): void {
   const ctl = new Int32Array(init.memory.buffer, init.ctlPtr, 16);
   const tid = init.tid;
   let seen = Atomics.load(ctl, SEQ);
+  Atomics.add(ctl, READY, 1);
   for (;;) {
     Atomics.wait(ctl, SEQ, seen, 10_000);
     const s = Atomics.load(ctl, SEQ);

@@ -67,7 +67,7 @@ const MAX_PAGES = [65536, 32768, 16384];
 const RELEASE_ABOVE = 256 * 2 ** 20;
 
 // control block (Int32 slots) at the start of the heap
-const SEQ = 0, ACTIVE = 1, NEXT = 2, NCHUNKS = 3, JOB = 4, WORKER_CHUNKS = 5, CTL_INTS = 16;
+const SEQ = 0, ACTIVE = 1, NEXT = 2, NCHUNKS = 3, JOB = 4, WORKER_CHUNKS = 5, READY = 6, CTL_INTS = 16;
 
 type WorkerLike = { terminate(): unknown };
 
@@ -265,6 +265,23 @@ function spawnWorkers(rt: Runtime): void {
   } catch {
     workerFailed = true;
   }
+}
+
+/**
+ * Start the kernel worker threads now and resolve once they are running (or after `timeoutMs`,
+ * default 5000), with `kernelInfo()`-like facts and how many workers are ready. Optional: kernels
+ * start workers themselves on first use, but a browser can only start a worker while its main
+ * thread is idle, so a page that runs kernels in one long task should await this first.
+ */
+export async function kernelsReady(timeoutMs = 5000): Promise<{ threads: number; readyWorkers: number; sharedMemory: boolean }> {
+  const rt = getRuntime();
+  if (!rt || !rt.shared || wantThreads <= 1) return { threads: 1, readyWorkers: 0, sharedMemory: rt?.shared ?? false };
+  spawnWorkers(rt);
+  const t0 = Date.now();
+  while (Atomics.load(rt.ctl, READY) < rt.workers.length && !workerFailed && Date.now() - t0 < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { threads: wantThreads, readyWorkers: Atomics.load(rt.ctl, READY), sharedMemory: true };
 }
 
 /** Work (≈ multiply-adds) below which a job runs on the calling thread only (waking workers costs ~50 µs). */

@@ -267,6 +267,9 @@ test('kmeans.fit and kernels.assignNearest in a cross-origin-isolated Chromium p
     const env = await pageEnv(page);
     assert.equal(env.crossOriginIsolated, true);
     assert.equal(env.sharedArrayBuffer, true);
+    // a page can start workers only while its main thread is idle: start them before the run
+    const ready = await page.evaluate(() => (globalThis as unknown as { clusterkit: { kernelsReady(): Promise<{ threads: number; readyWorkers: number }> } }).clusterkit.kernelsReady());
+    assert.equal(ready.readyWorkers, ready.threads - 1, `kernelsReady(): ${JSON.stringify(ready)}`);
     const result = await pageRun(page);
     assert.deepEqual(result, nodeResult, 'the page and Node computed different results');
     assert.deepEqual(trouble, { errors: [], failed: [], offsite: [] });
@@ -279,7 +282,14 @@ test('kmeans.fit and kernels.assignNearest in a cross-origin-isolated Chromium p
     if (cores >= 2) assert.ok(info.threads >= 2);
     assert.equal(info.backend, result.wasm && result.backend !== 'ts' ? 'wasm' : 'ts');
     assert.equal(info.simd, result.wasm);
-    if (info.threads >= 2) assert.ok(workerLoads(MODES[0]!) >= 1, `${POOL_WORKER} was not loaded`);
+    if (info.threads >= 2) {
+      assert.ok(workerLoads(MODES[0]!) >= 1, `${POOL_WORKER} was not loaded`);
+      // the worker really ran chunks of the page's kernel calls
+      const stats = await page.evaluate(() => (globalThis as unknown as { clusterkit: { kernels: { kernelStats(): { workerChunks: number; parallelJobs: number } } } }).clusterkit.kernels.kernelStats());
+      assert.ok(stats.parallelJobs > 0 && stats.workerChunks > 0, `kernelStats(): ${JSON.stringify(stats)}`);
+    }
+    // Chromium validates relaxed SIMD: the fused multiply-add build runs here, with Node's exact results (above)
+    if (info.simd) assert.equal(info.relaxedSimd, true, `kernelInfo(): ${JSON.stringify(info)}`);
     assert.deepEqual(trouble, { errors: [], failed: [], offsite: [] });
   } finally {
     await context.close();
