@@ -263,7 +263,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       if (lb > W || (lb === W && p > h)) continue;
       let cap = h >= 0 && p < h ? nextUp(W) : W;
       if (firstRound && firstCap[p]! < cap) cap = firstCap[p]!;
-      search(p, c, cap);
+      if (firstRound && firstQ[p]! >= 0) { foundW = coreP[p]!; foundQ = firstQ[p]!; } else search(p, c, cap);
       if (foundQ >= 0) {
         nfW[p] = foundW; nfQ[p] = foundQ;
         if (foundW < W || p < h) { bestW[c] = foundW; bestA[c] = p; bestB[c] = foundQ; }
@@ -297,27 +297,39 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
     }
   };
   // first round: the lightest edge to one of its k nearest rows (the exact weight, as search
-  // computes it) bounds a point's answer, so its search accepts only w ≤ that (cap = nextUp)
-  const firstCap = new Float64Array(n).fill(Infinity);
+  // computes it) bounds a point's answer, so its search accepts only w ≤ that (cap = nextUp).
+  // When that edge weighs core(p), the least possible, and the list provably holds every row q
+  // with max(core(q), d(p, q)/α) ≤ core(p) (its last row lies beyond: d/α > core(p)), the search
+  // is skipped: every node holding such a q has bound exactly core(p), so ties go left and the
+  // search would meet first the one of least position (firstQ).
+  const firstCap = new Float64Array(n).fill(Infinity), firstQ = new Int32Array(n).fill(-1);
   const kk = neighbors && neighbors.length > 0 ? neighbors.length / n : 0;
+  const unitsPos = (po: number, qo: number): number => {
+    let s = 0;
+    if (l2) for (let c = 0; c < d; c++) { const u = points[po + c]! - points[qo + c]!; s += u * u; }
+    else for (let c = 0; c < d; c++) { const u = points[po + c]! - points[qo + c]!; s += u < 0 ? -u : u; }
+    return s * scale;
+  };
   for (let p = 0; p < n && kk > 0; p++) {
     const i = index[p]!, cp = coreP[p]!, po = p * d;
-    let ub = Infinity;
+    let ub = Infinity, least = -1;
     for (let t = 0; t < kk; t++) {
       const j = neighbors![i * kk + t]!;
       if (j === i) continue;
-      const q = tree.position[j]!, qo = q * d;
+      const q = tree.position[j]!;
       let w = coreP[q]!;
       if (w < cp) w = cp;
-      if (w >= ub) continue;
-      let s = 0;
-      if (l2) for (let c = 0; c < d; c++) { const u = points[po + c]! - points[qo + c]!; s += u * u; }
-      else for (let c = 0; c < d; c++) { const u = points[po + c]! - points[qo + c]!; s += u < 0 ? -u : u; }
-      s *= scale;
+      if (w > ub || (w === ub && w > cp)) continue;
+      const s = unitsPos(po, q * d);
       if (s > w) w = s;
       if (w < ub) ub = w;
+      if (w === cp && (least < 0 || q < least)) least = q;
     }
     firstCap[p] = nextUp(ub);
+    if (least >= 0 && scale >= 1) {
+      const jl = neighbors![i * kk + kk - 1]!;
+      if (jl !== i && unitsPos(po, tree.position[jl]! * d) > cp) firstQ[p] = least;
+    }
   }
   const order = new Int32Array(n);
   let edges = 0, round = 0, firstRound = true;

@@ -15,7 +15,7 @@ export interface CoreUnits {
   fit: Float64Array;
   /** Units to the minSamples-th neighbour counting the point itself (the library's prediction data). [n] */
   prediction: Float64Array;
-  /** The minSamples + 1 nearest rows of each row, itself usually first ([n × (minSamples + 1)], ascending). */
+  /** The min(minSamples + 2, n) nearest rows of each row, itself usually first ([n × that], ascending). */
   neighbors: Int32Array;
 }
 
@@ -29,7 +29,9 @@ export interface CoreUnits {
 export function coreUnits(metric: HdbscanMetric, index: NeighborIndex, minSamples: number,
   ctl: RunControl, where: string): CoreUnits {
   checkAbort(ctl.signal, where);
-  const n = index.n, d = index.d, x = index.data.data, k = minSamples + 1;
+  // one neighbour beyond the core one when there is one: it tells Borůvka whether the list holds
+  // every row within the core distance (see boruvkaMst); the first minSamples + 1 are unchanged
+  const n = index.n, d = index.d, x = index.data.data, k = Math.min(minSamples + 2, n);
   const { indices } = queryKnn(index, null, k, { includeSelf: true }, where);
   const fit = new Float64Array(n), prediction = new Float64Array(n);
   for (let i = 0; i < n; i++) {
