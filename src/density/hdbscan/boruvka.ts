@@ -11,8 +11,24 @@
  * The chosen edges join components (union–find); rounds repeat until one component is left
  * (≤ log₂ n rounds).
  *
- * Ties: a component keeps the first lightest edge its search meets (searches stop at bounds equal
- * to the best so far, which matters: a point's core distance is the weight of many of its edges).
+ * Work saved between and within rounds, none of it changing the edges chosen:
+ * - each point keeps its lightest edge out (nfW, nfQ); while the other end stays outside its
+ *   component that edge is still what a new search would return, so only the others search;
+ *   a point that found nothing keeps a lower bound instead, which only rises as components grow;
+ * - edges are symmetric, so w(p, q) ≥ bound(q): searches skip points and subtrees (least bound
+ *   per node) whose bounds already reach the best weight, and a node of one component whose
+ *   every edge out provably weighs more than its component's best (nodeClear) is passed over;
+ * - mixed leaves search first (edges out are found there), then single-component nodes with the
+ *   heaviest component best first, so their raised bounds spare the later searches;
+ * - first round: the k-NN list of the core distances gives each point an upper bound on its
+ *   answer, and the answer itself when it proves the lightest edge weighs core(p) (firstQ).
+ * On 100 000 × 10-D blobs (bench) this cut the distance evaluations of the four rounds from
+ * ≈ 76 M + 0.2 M + 52 M + 7 M to 0.02 M + 0.2 M + 20 M + 1.2 M, with the same MST.
+ *
+ * Ties: a point's answer is the first lightest edge its search meets (the order is fixed: children
+ * by bound, nearer first, left on equal bounds; leaves by position; pruning only drops subtrees),
+ * and a component keeps the least (weight, position of its point) among its points' answers
+ * (a point's core distance is the weight of many of its edges, so ties are common).
  * Each round's chosen edges are then added in ascending weight, skipping any that would close a
  * cycle (union–find), which keeps the result a minimum spanning tree whatever the tie choices
  * (checked against Kruskal in the tests, and on random small graphs with heavy ties).
