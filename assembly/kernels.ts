@@ -339,6 +339,7 @@ const KIND_ASSIGN: i32 = 1;
 const KIND_SUMS: i32 = 2;
 const KIND_POT: i32 = 3;
 const KIND_DIST: i32 = 4;
+const KIND_LABELLED: i32 = 5;
 
 @inline
 function slot(job: usize, i: i32): f64 {
@@ -362,6 +363,7 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
   else if (kind == KIND_SUMS) sumsChunk(job, c);
   else if (kind == KIND_POT) potChunk(job, c, tid);
   else if (kind == KIND_DIST) distChunk(job, c, tid);
+  else if (kind == KIND_LABELLED) labelledChunk(job, c);
 }
 
 /**
@@ -564,4 +566,30 @@ function distChunk(job: usize, c: i32, tid: i32): void {
       for (let j = 0; j < nb; j++) store<f64>(o + (<usize>j << 3), x2 + <f64>load<f32>(sq + (<usize>j << 2)));
     }
   }
+}
+
+/**
+ * Σ w_i·‖x_i − c_{l_i}‖² over chunk c (kind 5), rows with l_i < 0 skipped. Slots: 1 x (f32 [n × d]),
+ * 2 n, 3 d, 4 labels (i32 [n]), 5 centres (f64 [k × d]), 6 weights (f64 [n] or 0), 7 B,
+ * 8 partials (f64 [chunks]). Each row's sum runs over t in order in f64, then rows are added in
+ * order: the TypeScript kernel's operations exactly.
+ */
+function labelledChunk(job: usize, c: i32): void {
+  const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), labels = ptr(job, 4);
+  const centres = ptr(job, 5), weights = ptr(job, 6), B = <i32>slot(job, 7);
+  const start = c * B, end = min(n, start + B);
+  const rowBytes = <usize>d << 2;
+  let total: f64 = 0;
+  for (let i = start; i < end; i++) {
+    const l = load<i32>(labels + (<usize>i << 2));
+    if (l < 0) continue;
+    const xr = x + <usize>i * rowBytes, cr = centres + ((<usize>l * <usize>d) << 3);
+    let s: f64 = 0;
+    for (let t = 0; t < d; t++) {
+      const v = <f64>load<f32>(xr + (<usize>t << 2)) - load<f64>(cr + (<usize>t << 3));
+      s += v * v;
+    }
+    total += weights != 0 ? load<f64>(weights + (<usize>i << 3)) * s : s;
+  }
+  store<f64>(ptr(job, 8) + (<usize>c << 3), total);
 }

@@ -14,7 +14,7 @@ import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '..
 import { resolveOptions, checkIntRange, type OptionSpec } from '../core/options.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { checkAbort, type RunControl } from '../core/control.js';
-import { assignNearest, centroidSums, pinRows, sqDistBlock, sqDistRow } from '../kernels/index.js';
+import { assignNearest, centroidSums, labelledSqDist, pinRows, sqDistBlock, sqDistRow } from '../kernels/index.js';
 import { kmeansPlusPlus, kmeansParallel, randomRows } from './init.js';
 
 /** Given start centroids: a [k × d] Float32Array, a Matrix, or rows. */
@@ -252,7 +252,7 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     let distances: number, inertia = 0;
     if (bounds) {
       distances = bounds.assign(x, n, d, centres, cF32, k, labels);
-      for (let i = 0; i < n; i++) inertia += (w ? w[i]! : 1) * sqDistRow(x, i, centres, labels[i]!, d);
+      inertia = labelledSqDist(x, n, d, labels, centres, k, w);
     } else {
       assignNearest(x, n, d, cF32, k, labels, dist2);
       distances = n * k;
@@ -288,8 +288,7 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   const nIter = Math.min(iter, maxIter);
   const converged = iter <= maxIter;
   if (!strict) assignNearest(x, n, d, cF32, k, labels, dist2); // E-step against the final centres
-  let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += (w ? w[i]! : 1) * sqDistRow(x, i, centres, labels[i]!, d);
+  const inertia = labelledSqDist(x, n, d, labels, centres, k, w);
   return { labels, centres, inertia, nIter, converged, history };
 }
 

@@ -15,7 +15,7 @@
  * do so in chunks of `chunkRows(d)` rows, partial sums added in chunk order, in both backends: the
  * results are bitwise the same whatever the backend and the number of threads.
  */
-import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, sqDistBlockApproxWasm, sqDistBlockWasm, useWasm } from './wasm.js';
+import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, labelledSqDistWasm, sqDistBlockApproxWasm, sqDistBlockWasm, useWasm } from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -313,6 +313,34 @@ export function centroidSums(x: Float32Array, n: number, d: number, labels: Int3
     for (let t = 0; t < k * d; t++) sums[t]! += ps[t]!;
     for (let j = 0; j < k; j++) wsum[j]! += pw[j]!;
   }
+}
+
+/**
+ * Σ_i w_i·‖x_i − c_{labels[i]}‖² (the inertia of a labelling) over rows with labels[i] ≥ 0; each
+ * row's squared distance summed over t in order in float64 (as `sqDistRow`), rows added within
+ * chunks of `chunkRows(d)` rows and chunks in order: the same bits on every backend and thread count.
+ * @param centres [k × d] float64; @param weights [n] or null (all 1).
+ */
+export function labelledSqDist(x: Float32Array, n: number, d: number, labels: Int32Array, centres: Float64Array, k: number,
+  weights: Float32Array | Float64Array | null): number {
+  if (useWasm(n, k, d)) {
+    const v = labelledSqDistWasm(x, n, d, labels, centres, k, weights);
+    if (v !== null) return v;
+  }
+  const B = chunkRows(d);
+  let total = 0;
+  for (let s0 = 0; s0 < n; s0 += B) {
+    const end = Math.min(n, s0 + B);
+    let part = 0;
+    for (let i = s0; i < end; i++) {
+      const l = labels[i]!;
+      if (l < 0) continue;
+      const v = sqDistRow(x, i, centres, l, d);
+      part += weights ? weights[i]! * v : v;
+    }
+    total += part;
+  }
+  return total;
 }
 
 /**

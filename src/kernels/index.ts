@@ -1,5 +1,5 @@
 export {
-  assignNearest, assignNearestTs, sqDistBlock, sqDistBlockApprox, innerBlock, cosineBlock, rowNorms2, sqDistRow, exactSqDist, centroidSums,
+  assignNearest, assignNearestTs, sqDistBlock, sqDistBlockApprox, innerBlock, cosineBlock, rowNorms2, sqDistRow, exactSqDist, labelledSqDist, centroidSums,
   candidatePotentials, updateClosest, l1Block,
 } from './dense.js';
 export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, kernelInfo, type KernelBackend } from './wasm.js';

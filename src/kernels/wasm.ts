@@ -308,6 +308,42 @@ export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: 
 }
 
 /**
+ * `labelledSqDist` as a parallel job: per chunk of `chunkRows(d)` rows a partial sum, added in
+ * chunk order (the TypeScript kernel's order, bitwise). Returns null when the path is unavailable.
+ */
+export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels: Int32Array, centres: Float64Array,
+  k: number, weights: Float32Array | Float64Array | null): number | null {
+  const rt = load();
+  if (!rt || k < 1 || d < 1) return null;
+  if (n === 0) return 0;
+  const S = new Scope(rt);
+  try {
+    const B = chunkRows(d);
+    const pinned = pinnedPtr(rt, x);
+    const cap = pinned >= 0 ? Math.ceil(n / B) * B
+      : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 12) / B) * B);
+    const rows = Math.min(cap, n);
+    const pLab = S.take(4 * rows), pW = weights ? S.take(8 * rows) : 0, pC = S.take(8 * k * d);
+    const pPart = S.take(8 * Math.ceil(rows / B)), pJob = S.take(8 * 32);
+    if (!S.ok) return null;
+    f64(rt, pC, k * d).set(centres.subarray(0, k * d));
+    let total = 0;
+    const ok = forRows(rt, S, x, n, d, cap, 12, (ptr, start, m) => {
+      i32(rt, pLab, m).set(labels.subarray(start, start + m));
+      if (weights) f64(rt, pW, m).set(weights.subarray(start, start + m));
+      writeJob(rt, pJob, [5, ptr + 4 * start * d, m, d, pLab, pC, pW, B, pPart]);
+      const nc = Math.ceil(m / B);
+      runJob(rt, pJob, nc, m * d * 2);
+      const part = f64(rt, pPart, nc);
+      for (let c = 0; c < nc; c++) total += part[c]!;
+    });
+    return ok ? total : null;
+  } finally {
+    S.free();
+  }
+}
+
+/**
  * The D² kernels of k-means++ as parallel jobs: mode 'potentials' writes pot[j] =
  * Σ_i w_i·min(closest[i], d_ij) for the m candidates (partials per chunk, added in chunk order);
  * mode 'update' (m = 1) lowers closest[i] to d_i0. d_ij is the exact float64 Σ(x − c)² (the

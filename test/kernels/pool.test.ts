@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import {
   assignNearest, candidatePotentials, centroidSums, exactSqDist, kernelInfo, kernelStats, pinRows, setKernelBackend,
-  setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
+  labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
 } from '../../src/kernels/index.js';
 import { fit as kmeansFit } from '../../src/centroid/kmeans.js';
 import { makeBlobs } from '../../src/datasets/generators.js';
@@ -29,6 +29,7 @@ function data(seed: number, n = N, d = D): Float32Array {
 interface All {
   lab: Int32Array; d2: Float64Array; sec: Float64Array; subLab: Int32Array; subD2: Float64Array;
   sums: Float64Array; wsum: Float64Array; wsums: Float64Array; wwsum: Float64Array; pot: Float64Array; closest: Float64Array;
+  inertia: Float64Array;
 }
 
 /** Every parallel kernel on the same inputs. */
@@ -50,7 +51,9 @@ function runAll(x: Float32Array, n: number, d: number): All {
   const cand = x.slice(d * 5000, d * (5000 + M));
   const pot = new Float64Array(M);
   candidatePotentials(x, n, d, cand, M, closest, w, pot);
-  return { lab, d2, sec, subLab, subD2, sums, wsum, wsums, wwsum, pot, closest };
+  const cen = Float64Array.from(c, (v, i) => v + (i % 3) * 0.25);
+  const inertia = Float64Array.of(labelledSqDist(x, n, d, lab, cen, K, null), labelledSqDist(x, n, d, lab, cen, K, w));
+  return { lab, d2, sec, subLab, subD2, sums, wsum, wsums, wwsum, pot, closest, inertia };
 }
 
 function assertSame(a: All, b: All, what: string): void {
@@ -94,7 +97,7 @@ test('every parallel kernel gives bitwise the same result with 1, 2 and 3 thread
   }
 });
 
-test('centroidSums, candidatePotentials and updateClosest on WebAssembly equal the TypeScript kernels bitwise; assignNearest distances are the exact ones', () => {
+test('centroidSums, labelledSqDist, candidatePotentials and updateClosest on WebAssembly equal the TypeScript kernels bitwise; assignNearest distances are the exact ones', () => {
   const x = data(2);
   const prevT = setKernelThreads(2);
   try {
@@ -102,7 +105,7 @@ test('centroidSums, candidatePotentials and updateClosest on WebAssembly equal t
     const prev = setKernelBackend('ts');
     let ts: All;
     try { ts = runAll(x, N, D); } finally { setKernelBackend(prev); }
-    for (const key of ['sums', 'wsum', 'wsums', 'wwsum', 'pot', 'closest'] as const) assert.deepEqual(wasm[key], ts[key], key);
+    for (const key of ['sums', 'wsum', 'wsums', 'wwsum', 'pot', 'closest', 'inertia'] as const) assert.deepEqual(wasm[key], ts[key], key);
     // the potentials are sums of exact distances: check one candidate by hand in float64
     const c = x.slice(0, K * D);
     for (let i = 0; i < N; i += 997) {
