@@ -94,6 +94,9 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   // best edge per component (indexed by root position): weight and its two positions
   const half = d >> 1;
   const bestW = new Float64Array(n), bestA = new Int32Array(n), bestB = new Int32Array(n);
+  // per component: an upper bound on its best weight from edges found by other components'
+  // searches (an edge out of one is an edge out of the other); it caps searches, never picks
+  const upper = new Float64Array(n);
   const stack = new Int32Array(2 * nodeCount + 2), stackBound = new Float64Array(2 * nodeCount + 2);
 
   /**
@@ -275,14 +278,17 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
   const leafPoints = (u: number): void => {
     for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) {
       if (nfQ[p]! >= 0) continue;
-      const c = comp[p]!, W = bestW[c]!, h = bestA[c]!, lb = nfW[p]!;
-      if (lb > W || (lb === W && p > h)) continue;
+      const c = comp[p]!, W = bestW[c]!, h = bestA[c]!, lb = nfW[p]!, U = upper[c]!;
+      if (lb > W || (lb === W && p > h) || lb > U) continue;
       let cap = h >= 0 && p < h ? nextUp(W) : W;
+      if (U < cap) { const cu = nextUp(U); if (cu < cap) cap = cu; } // an answer above U cannot win
       if (firstRound && firstCap[p]! < cap) cap = firstCap[p]!;
       if (firstRound && firstQ[p]! >= 0) { foundW = coreP[p]!; foundQ = firstQ[p]!; } else search(p, c, cap);
       if (foundQ >= 0) {
         nfW[p] = foundW; nfQ[p] = foundQ;
         if (foundW < W || p < h) { bestW[c] = foundW; bestA[c] = p; bestB[c] = foundQ; }
+        const co = comp[foundQ]!; // the same edge leaves the other component: its best weighs ≤ it
+        if (foundW < upper[co]!) upper[co] = foundW;
       } else nfW[p] = cap;
       if ((++searched & 0xffff) === 0) checkAbort(ctl.signal, where);
     }
@@ -367,7 +373,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
         nodeComp[v] = a >= 0 && a === nodeComp[nodeRight[v]!] ? a : -1;
       }
     }
-    for (let p = 0; p < n; p++) if (comp[p] === p) { bestW[p] = Infinity; bestA[p] = -1; bestB[p] = -1; }
+    for (let p = 0; p < n; p++) if (comp[p] === p) { bestW[p] = Infinity; bestA[p] = -1; bestB[p] = -1; upper[p] = Infinity; }
     // a component keeps the lightest candidate, the lowest position on ties: (w, p) < (W, h)
     // (a) points whose cached edge still leaves their component: that edge is still their answer
     for (let p = 0; p < n; p++) {
@@ -376,6 +382,7 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       const c = comp[p]!;
       if (comp[q] === c) { nfQ[p] = -1; continue; } // absorbed: its weight stays a lower bound
       if (nfW[p]! < bestW[c]!) { bestW[c] = nfW[p]!; bestA[c] = p; bestB[c] = q; }
+      if (nfW[p]! < upper[comp[q]!]!) upper[comp[q]!] = nfW[p]!;
     }
     for (let v = nodeCount - 1; v >= 0; v--) {
       if (nodeLeft[v]! < 0) leafLB(v);
@@ -396,14 +403,16 @@ export function boruvkaMst(tree: KDTree, metric: HdbscanMetric, core: Float64Arr
       if (l >= 0) { qstack[qt++] = nodeRight[u]!; qstack[qt++] = l; } else mixedUnits[nm++] = u;
     }
     for (let t = 0; t < nm; t++) leafPoints(mixedUnits[t]!);
-    const pure = pureUnits.subarray(0, np).sort((a, b) => bestW[nodeComp[b]!]! - bestW[nodeComp[a]!]! || a - b);
+    const key = (v: number): number => Math.min(bestW[nodeComp[v]!]!, upper[nodeComp[v]!]!);
+    const pure = pureUnits.subarray(0, np).sort((a, b) => key(b) - key(a) || a - b);
     for (let t = 0; t < np; t++) {
       qt = 0;
       qstack[qt++] = pure[t]!;
       while (qt > 0) {
         const u = qstack[--qt]!, cu = nodeComp[u]!;
-        if (bestA[cu]! >= 0 && nodeClear(u, cu, bestW[cu]!)) {
-          const lb = nextUp(bestW[cu]!);
+        const lim = Math.min(bestW[cu]!, upper[cu]!);
+        if (lim < Infinity && nodeClear(u, cu, lim)) {
+          const lb = nextUp(lim);
           let m = Infinity;
           for (let p = nodeStart[u]!; p < nodeEnd[u]!; p++) {
             if (nfQ[p]! < 0 && nfW[p]! < lb) nfW[p] = lb;
