@@ -463,7 +463,9 @@ function sumsChunk(job: usize, c: i32): void {
  * (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu, 6 panels, 7 cn, 8 np, 9 craw (f32 [m × d]), 10 m, 11 cmax,
  * 12 closest (f64 [n]), 13 weights (f64 [n] or 0), 14 partials (f64, chunk c at c·m),
  * 15 scratch base, 16 scratch stride, 17 mode (0: partials[j] = Σ w·min(closest, d_j);
- * 1: closest = min(closest, d_0), m = 1).
+ * 1: closest = min(closest, d_0), m = 1), 18 xs, 19 xn: the rows already shifted by mu in the
+ * interleaved layout and their ‖x̃‖² (rows from 0; 0 = shift here), 20 mins (f64 [m × n] or 0):
+ * mode 0 also writes min(closest_i, d_ij) there, the closest array after choosing candidate j.
  * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the f32 estimate, less its
  * rounding bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
  */
@@ -476,13 +478,21 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const craw = ptr(job, 9), mc = <i32>slot(job, 10), cmax = slot(job, 11);
   const closest = ptr(job, 12), weights = ptr(job, 13), mode = <i32>slot(job, 17);
   const part = ptr(job, 14) + ((<usize>c * <usize>mc) << 3);
+  const mins = ptr(job, 20), colBytes = <usize>n << 3;
   const rowBytes = <usize>d << 2;
   const raw0 = scratchRaw(ptr(job, 15), ptr(job, 16), tid);
-  const xs = raw0 + align16(<usize>B * rowBytes);
-  const xn = xs + align16(<usize>((B + 3) & ~3) * rowBytes);
-  const scr = xn + align16(<usize>B << 3);
+  const xs0 = raw0 + align16(<usize>B * rowBytes);
+  const xn0 = xs0 + align16(<usize>((B + 3) & ~3) * rowBytes);
+  const scr = xn0 + align16(<usize>B << 3);
   const raw = x + <usize>start * rowBytes;
-  shiftRows(raw, m, d, ptr(job, 5), xs, xn);
+  let xs = xs0, xn = xn0;
+  const pre = ptr(job, 18);
+  if (pre != 0) {
+    xs = pre + <usize>start * rowBytes;
+    xn = ptr(job, 19) + (<usize>start << 3);
+  } else {
+    shiftRows(raw, m, d, ptr(job, 5), xs, xn);
+  }
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
   const quad: f64 = 8 * U * cmax * cmax;
   const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
@@ -515,6 +525,7 @@ function potChunk(job: usize, c: i32, tid: i32): void {
           }
           const pj = part + (<usize>j << 3);
           store<f64>(pj, load<f64>(pj) + w * v);
+          if (mins != 0) store<f64>(mins + <usize>j * colBytes + (<usize>i << 3), v);
         }
       } else {
         const est: f64 = x2 + <f64>load<f32>(sq);

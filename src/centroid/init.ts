@@ -58,6 +58,8 @@ function plusPlus(x: Float32Array, n: number, d: number, k: number, rng: Rng,
   const closest = firstClosest(x, n, d, chosen[0]!);
   const cum = new Float64Array(n);
   const cand = new Float32Array(trials * d), candIdx = new Int32Array(trials), pot = new Float64Array(trials);
+  // the candidates' updated closest arrays, kept when they fit in 256 MB (saves the update pass)
+  const mins = trials * n <= 2 ** 25 ? new Float64Array(trials * n) : null;
   for (let c = 1; c < k; c++) {
     let s = 0;
     for (let i = 0; i < n; i++) { s += (weights ? weights[i]! : 1) * closest[i]!; cum[i] = s; }
@@ -66,11 +68,12 @@ function plusPlus(x: Float32Array, n: number, d: number, k: number, rng: Rng,
       candIdx[t] = id;
       cand.set(x.subarray(id * d, id * d + d), t * d);
     }
-    candidatePotentials(x, n, d, cand, trials, closest, weights, pot);
+    candidatePotentials(x, n, d, cand, trials, closest, weights, pot, mins);
     let best = 0;
     for (let t = 1; t < trials; t++) if (pot[t]! < pot[best]!) best = t;
     chosen[c] = candIdx[best]!;
-    updateClosest(x, n, d, cand.subarray(best * d, best * d + d), closest);
+    if (mins) closest.set(mins.subarray(best * n, best * n + n));
+    else updateClosest(x, n, d, cand.subarray(best * d, best * d + d), closest);
   }
   return chosen;
 }

@@ -365,12 +365,14 @@ export function exactSqDist(x: Float32Array, i: number, c: Float32Array, j: numb
  * The D² update of k-means++ / k-means‖: for each candidate centre (rows of cand [m × d]),
  * the potential Σ_i w_i · min(closest[i], ‖x_i − cand‖²), written to pot [m], with exact float64
  * distances (`exactSqDist`) and the sum taken in chunks of `chunkRows(d)` rows. closest [n] is
- * read only; lower it with `updateClosest` once a candidate is chosen. The WebAssembly path rules
+ * read only; lower it with `updateClosest` once a candidate is chosen, or give `mins` [m × n] to
+ * receive min(closest[i], ‖x_i − cand_j‖²) per candidate (row j·n + i: the closest array after
+ * choosing candidate j, bitwise what `updateClosest` would make). The WebAssembly path rules
  * most pairs out with a float32 estimate and its rounding bound, and runs on the worker pool.
  */
 export function candidatePotentials(x: Float32Array, n: number, d: number, cand: Float32Array, m: number,
-  closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array): void {
-  if (useWasm(n, m, d) && d2Wasm('potentials', x, n, d, cand, m, closest, weights, pot)) return;
+  closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array, mins: Float64Array | null = null): void {
+  if (useWasm(n, m, d) && d2Wasm('potentials', x, n, d, cand, m, closest, weights, pot, mins)) return;
   pot.fill(0, 0, m);
   const B = chunkRows(d);
   const part = new Float64Array(m);
@@ -381,7 +383,9 @@ export function candidatePotentials(x: Float32Array, n: number, d: number, cand:
       const cl = closest[i]!, w = weights ? weights[i]! : 1;
       for (let j = 0; j < m; j++) {
         const e = exactSqDist(x, i, cand, j, d);
-        part[j]! += w * (e < cl ? e : cl);
+        const v = e < cl ? e : cl;
+        part[j]! += w * v;
+        if (mins) mins[j * n + i] = v;
       }
     }
     for (let j = 0; j < m; j++) pot[j]! += part[j]!;

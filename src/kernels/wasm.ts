@@ -17,7 +17,7 @@
  * where two centres are within float64 rounding of each other.
  */
 import {
-  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedPtr, release, runJob, runtimeInfo,
+  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedPtr, pinnedShifted, release, runJob, runtimeInfo,
   type KernelInfo, type Runtime,
 } from './runtime.js';
 
@@ -153,12 +153,15 @@ const CMAX_LIMIT = 1e15;
  * f32), their norms (padding +∞), the raw copy. Returns null when the centres are too large for
  * float32 (the caller falls back to TypeScript).
  */
-function packPanels(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number):
+function packPanels(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number, shift?: Float32Array):
   { pMu: number; pPanels: number; pCn: number; pCraw: number; np: number; cmax: number } | null {
-  const mu = new Float64Array(d);
-  for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) mu[t]! += c[j * d + t]!;
-  const mu32 = new Float32Array(d);
-  for (let t = 0; t < d; t++) mu32[t] = mu[t]! / k;
+  let mu32 = shift;
+  if (!mu32) {
+    const mu = new Float64Array(d);
+    for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) mu[t]! += c[j * d + t]!;
+    mu32 = new Float32Array(d);
+    for (let t = 0; t < d; t++) mu32[t] = mu[t]! / k;
+  }
   const np = Math.ceil(k / 8), kp = np * 8;
   const pMu = S.take(4 * d), pPanels = S.take(4 * kp * d), pCn = S.take(4 * kp), pCraw = S.take(4 * k * d);
   if (!S.ok) return null;
@@ -351,14 +354,17 @@ export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels
  * Returns false when the path is unavailable.
  */
 export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number, d: number, cand: Float32Array,
-  m: number, closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array | null): boolean {
+  m: number, closest: Float64Array, weights: Float32Array | Float64Array | null, pot: Float64Array | null,
+  mins: Float64Array | null = null): boolean {
   const rt = load();
   if (!rt || m < 1 || d < 1) return false;
   if (pot) pot.fill(0, 0, m);
   if (n === 0) return true;
   const S = new Scope(rt);
   try {
-    const P = packPanels(rt, S, cand, m, d);
+    // pinned rows: shift them once (by their mean) and reuse the layout on every call
+    const sh = pinnedShifted(rt, x, n, d);
+    const P = packPanels(rt, S, cand, m, d, sh?.mu);
     if (!P) return false;
     const B = chunkRows(d), kp = P.np * 8;
     const threads = kernelThreads();
@@ -370,17 +376,19 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
     const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
     const pCl = S.take(8 * rows), pW = weights && mode === 'potentials' ? S.take(8 * rows) : 0;
     const pPart = S.take(8 * m * Math.ceil(rows / B));
+    const pMins = mins && mode === 'potentials' ? S.take(8 * m * rows) : 0;
     if (!S.ok) return false;
     return forRows(rt, S, x, n, d, cap, 16, (ptr, start, len) => {
       const cl = f64(rt, pCl, len);
       cl.set(closest.subarray(start, start + len));
       if (pW) f64(rt, pW, len).set(weights!.subarray(start, start + len));
       writeJob(rt, pJob, [3, ptr + 4 * start * d, len, d, B, P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, m, P.cmax,
-        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1]);
+        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? sh.xs : 0, sh ? sh.xn : 0, pMins]);
       const nc = Math.ceil(len / B);
       runJob(rt, pJob, nc, len * m * d);
       if (mode === 'update') closest.set(f64(rt, pCl, len), start);
       else {
+        if (pMins) for (let j = 0; j < m; j++) mins!.set(f64(rt, pMins + 8 * j * len, len), j * n + start);
         const part = f64(rt, pPart, m * nc);
         for (let c = 0; c < nc; c++) for (let j = 0; j < m; j++) pot![j]! += part[c * m + j]!;
       }

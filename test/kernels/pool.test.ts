@@ -51,6 +51,15 @@ function runAll(x: Float32Array, n: number, d: number): All {
   const cand = x.slice(d * 5000, d * (5000 + M));
   const pot = new Float64Array(M);
   candidatePotentials(x, n, d, cand, M, closest, w, pot);
+  // the mins output: column j is the closest array after choosing candidate j (what updateClosest makes)
+  const mins = new Float64Array(M * n), pot2 = new Float64Array(M);
+  candidatePotentials(x, n, d, cand, M, closest, w, pot2, mins);
+  assert.deepEqual(pot2, pot);
+  for (const j of [0, M - 1]) {
+    const upd = closest.slice();
+    updateClosest(x, n, d, cand.subarray(j * d, j * d + d), upd);
+    assert.deepEqual(mins.subarray(j * n, j * n + n), upd, `mins column ${j}`);
+  }
   const cen = Float64Array.from(c, (v, i) => v + (i % 3) * 0.25);
   const inertia = Float64Array.of(labelledSqDist(x, n, d, lab, cen, K, null), labelledSqDist(x, n, d, lab, cen, K, w));
   return { lab, d2, sec, subLab, subD2, sums, wsum, wsums, wwsum, pot, closest, inertia };
