@@ -2,7 +2,7 @@
  * Label agreement of clusterkit's HDBSCAN with the hdbscan library (scikit-learn-contrib), on the
  * three HDBSCAN data sets of the density benchmark (issue 5: "ARI ≥ 0.99 in every case").
  *
- *   node dist/bench/hdbscan-agree.js [--only 20k,100k,1m] [--reuse-lib] [--lib-timeout-s 3600] [--out FILE]
+ *   node dist/bench/hdbscan-agree.js [--only 20k,100k,1m] [--reuse-lib] [--exact-mst] [--lib-timeout-s 3600] [--out FILE]
  *
  * Environment: HDBSCAN_SRC (required: a checkout of the library with its Cython extensions built in
  * place, see bench/README.md "hdbscan library (for label agreement)"), ANCHORS_DIR, PEER_PYTHON
@@ -21,6 +21,9 @@
  * time (--only); the table in bench/results/hdbscan-agree.md is rebuilt from every stored outcome.
  * --reuse-lib takes the library's labels from an earlier run on the same file (same SHA-256) and
  * parameters instead of running it again (the table says so); everything else always runs.
+ * --exact-mst adds a diagnostic column: the library once more with approx_min_span_tree=False (its
+ * exact Borůvka MST; the runner cannot pass that option, so a short embedded Python program calls
+ * hdbscan.HDBSCAN directly on the same file), and that labeling's ARI against clusterkit's.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -54,17 +57,18 @@ const CASES: Record<string, DataSpec> = {
   '1m': { name: 'hdb1m_2d', n: 1_000_000, d: 2, centers: 10, clusterStd: 1, noise: 0.05, noiseBox: 12, seed: 13 },
 };
 
-interface Cli { only: string[]; reuseLib: boolean; libTimeoutS: number; out: string }
+interface Cli { only: string[]; reuseLib: boolean; exactMst: boolean; libTimeoutS: number; out: string }
 
 function parseCli(argv: string[]): Cli {
-  const cli: Cli = { only: Object.keys(CASES), reuseLib: false, libTimeoutS: 3600, out: join(ROOT, 'bench', 'results', 'hdbscan-agree.md') };
+  const cli: Cli = { only: Object.keys(CASES), reuseLib: false, exactMst: false, libTimeoutS: 3600, out: join(ROOT, 'bench', 'results', 'hdbscan-agree.md') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, v = argv[i + 1];
     if (a === '--only' && v) { cli.only = v.split(',').map((s) => s.trim()); i++; }
     else if (a === '--reuse-lib') cli.reuseLib = true;
+    else if (a === '--exact-mst') cli.exactMst = true;
     else if (a === '--lib-timeout-s' && v) { cli.libTimeoutS = Number(v); i++; }
     else if (a === '--out' && v) { cli.out = v; i++; }
-    else throw new Error(`hdbscan-agree: argument '${a}' must be --only cases, --reuse-lib, --lib-timeout-s S or --out FILE. Got '${a}${v ? ' ' + v : ''}'.`);
+    else throw new Error(`hdbscan-agree: argument '${a}' must be --only cases, --reuse-lib, --exact-mst, --lib-timeout-s S or --out FILE. Got '${a}${v ? ' ' + v : ''}'.`);
   }
   for (const c of cli.only) {
     if (!(c in CASES)) throw new Error(`hdbscan-agree: --only must list cases among ${Object.keys(CASES).join(', ')}. Got '${c}'.`);
@@ -170,6 +174,49 @@ function runLibrary(s: DataSpec, file: { path: string; sha: string }, cli: Cli):
   return run;
 }
 
+/** Python for --exact-mst: argv = src, data, n, d, mcs, min_samples, labels out; prints {"median_s", "version"}. */
+const EXACT_PY = [
+  'import sys, json, time',
+  'sys.path.insert(0, sys.argv[1])',
+  'import numpy as np, hdbscan',
+  'n, d = int(sys.argv[3]), int(sys.argv[4])',
+  'X = np.fromfile(sys.argv[2], dtype=np.float32).reshape(n, d)',
+  't = time.perf_counter()',
+  'm = hdbscan.HDBSCAN(min_cluster_size=int(sys.argv[5]), min_samples=int(sys.argv[6]), approx_min_span_tree=False).fit(X)',
+  't = time.perf_counter() - t',
+  'np.savetxt(sys.argv[7], m.labels_, fmt="%d")',
+  'print(json.dumps({"median_s": t, "version": getattr(hdbscan, "__version__", "git")}))',
+].join('\n');
+
+interface ExactMst { ari: number; ariVsDefault: number; noiseAgree: number; clusters: number; noise: number; seconds: number; reused: boolean }
+
+function runExactMst(s: DataSpec, file: { path: string; sha: string }, ours: Int32Array, libDefault: Int32Array, cli: Cli): ExactMst {
+  const key = `${file.sha} ${JSON.stringify({ ...LIB_PARAMS, approx_min_span_tree: false })}`;
+  const base = join(AGREE_DIR, `${s.name}.contrib-exact`);
+  const [keyPath, outPath, labPath] = [`${base}.key`, `${base}.out.json`, `${base}.labels.txt`];
+  let seconds: number, reused = false;
+  if (cli.reuseLib && [keyPath, outPath, labPath].every((p) => existsSync(p)) && readFileSync(keyPath, 'utf8').trim() === key) {
+    seconds = (JSON.parse(readFileSync(outPath, 'utf8')) as { median_s: number }).median_s;
+    reused = true;
+  } else {
+    const src = process.env.HDBSCAN_SRC;
+    if (!src) throw new Error('hdbscan-agree: HDBSCAN_SRC must name a built checkout of the hdbscan library (bench/README.md). Got nothing.');
+    log(`  library, exact MST: ${PY} -c <EXACT_PY> … (approx_min_span_tree=False)`);
+    const r = spawnSync(PY, ['-c', EXACT_PY, src, file.path, String(s.n), String(s.d), String(LIB_PARAMS.min_cluster_size),
+      String(LIB_PARAMS.min_samples), labPath], { encoding: 'utf8', timeout: cli.libTimeoutS * 1000, maxBuffer: 64 << 20 });
+    if (r.error || r.status !== 0) throw new Error(`hdbscan-agree: the exact-MST library run must exit 0. Got ${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`);
+    const out = r.stdout.trim().split('\n').at(-1)!;
+    seconds = (JSON.parse(out) as { median_s: number }).median_s;
+    writeAtomic(outPath, out + '\n');
+    writeAtomic(keyPath, key + '\n');
+  }
+  const labels = readLabels(labPath, s.n);
+  let noise = 0;
+  const ids = new Set<number>();
+  for (const l of labels) { if (l < 0) noise++; else ids.add(l); }
+  return { ari: adjustedRandIndex(labels, ours), ariVsDefault: adjustedRandIndex(labels, libDefault), noiseAgree: noiseSets(labels, ours).agree, clusters: ids.size, noise: noise / s.n, seconds, reused };
+}
+
 function runOurs(s: DataSpec, file: { path: string }): SideRun {
   const labPath = join(AGREE_DIR, `${s.name}.clusterkit.labels.txt`);
   return runChild('clusterkit', process.execPath, ['--expose-gc', join(ROOT, 'dist', 'bench', 'run-density.js'), '--task', 'hdbscan',
@@ -184,6 +231,8 @@ interface Outcome {
   caseId: string; name: string; n: number; d: number; date: string; data: string; dataSha: string;
   ours: Side; lib: Side | null; libError: string | null;
   ari: number | null; nmi: number | null; noiseAgree: number | null; noiseJaccard: number | null;
+  /** --exact-mst diagnostic, when run. */
+  exact?: ExactMst | null; exactError?: string | null;
 }
 
 function side(r: SideRun, truth: Int32Array): Side {
@@ -221,8 +270,13 @@ function runCase(id: string, cli: Cli): Outcome {
   try { lib = runLibrary(s, file, cli); }
   catch (e) { return { ...base, libError: e instanceof Error ? e.message : String(e) }; }
   const ns = noiseSets(ours.labels, lib.labels);
+  let exact: ExactMst | null = null, exactError: string | null = null;
+  if (cli.exactMst) {
+    try { exact = runExactMst(s, file, ours.labels, lib.labels, cli); }
+    catch (e) { exactError = e instanceof Error ? e.message : String(e); }
+  }
   return {
-    ...base, lib: side(lib, truth), ari: adjustedRandIndex(lib.labels, ours.labels), nmi: normalizedMutualInfo(lib.labels, ours.labels),
+    ...base, exact, exactError, lib: side(lib, truth), ari: adjustedRandIndex(lib.labels, ours.labels), nmi: normalizedMutualInfo(lib.labels, ours.labels),
     noiseAgree: ns.agree, noiseJaccard: ns.jaccard,
   };
 }
@@ -263,6 +317,25 @@ function report(outcomes: Outcome[]): string {
       `${both(k.noise.toFixed(4), l ? l.noise.toFixed(4) : '–')} | ${f4(o.ari)} | ${f4(o.nmi)} | ${f4(o.noiseAgree)} | ${f4(o.noiseJaccard)} | ` +
       `${both(k.ariTruth.toFixed(4), l ? l.ariTruth.toFixed(4) : '–')} | ${both(secs(k.seconds), l ? secs(l.seconds) + (l.reused ? ' (reused)' : '') : '–')} | ` +
       `${both(k.peakMb.toFixed(0), l ? l.peakMb.toFixed(0) : '–')} | ${verdict} | ${o.date.slice(0, 16).replace('T', ' ')}, ${both(k.load1.toFixed(1), l ? l.load1.toFixed(1) : '–')} |`);
+  }
+  const withExact = outcomes.filter((o) => o.exact || o.exactError);
+  if (withExact.length > 0) {
+    lines.push('', 'Diagnostic (`--exact-mst`, not part of the verdict): the library again on the same file with `approx_min_span_tree=False` ' +
+      '(its exact Borůvka MST instead of the default approximate one; called directly by an embedded Python program, since the runner has no such parameter), ' +
+      'and that labeling against clusterkit\'s.', '',
+      '| case | clusters (lib exact) | noise fraction (lib exact) | ARI vs clusterkit | same noise vs clusterkit | ARI vs the library\'s default run | time s |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const o of withExact) {
+      const e = o.exact;
+      lines.push(e ? `| ${o.caseId} | ${e.clusters} | ${e.noise.toFixed(4)} | ${e.ari.toFixed(4)} | ${e.noiseAgree.toFixed(4)} | ${e.ariVsDefault.toFixed(4)} | ${secs(e.seconds)}${e.reused ? ' (reused)' : ''} |`
+        : `| ${o.caseId} | – | – | – | – | – | not run: ${o.exactError} |`);
+    }
+    for (const o of withExact) {
+      if (o.exact && o.ari !== null && o.ari < PASS_ARI) {
+        lines.push('', `${o.caseId}: FAIL against the library's default run (ARI ${o.ari.toFixed(4)}), whose MST is approximate (\`approx_min_span_tree=True\`); ` +
+          `the library's exact-MST run on the same file agrees with clusterkit at ARI ${o.exact.ari.toFixed(4)}` +
+          `${o.exact.ari >= PASS_ARI ? ' (≥ ' + PASS_ARI + ')' : ''} and with the library's own default run at ARI ${o.exact.ariVsDefault.toFixed(4)}.`);
+      }
+    }
   }
   const srcCommit = process.env.HDBSCAN_SRC && existsSync(join(process.env.HDBSCAN_SRC, 'SOURCE_COMMIT'))
     ? readFileSync(join(process.env.HDBSCAN_SRC, 'SOURCE_COMMIT'), 'utf8').trim() : null;
