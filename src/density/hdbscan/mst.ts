@@ -100,11 +100,46 @@ export function primMst(metric: HdbscanMetric, x: Float32Array, n: number, d: nu
   return { from, to, distance };
 }
 
-/** Edge order by ascending weight (stable: equal weights keep the order found). */
+/** Edges from which sortEdges uses the radix sort (below, a comparator sort is quicker from cold). */
+const RADIX_MIN_EDGES = 1 << 16;
+
+/**
+ * Edge order by ascending weight (stable: equal weights keep the order found). LSD radix sort on
+ * the float64 bit patterns (weights are ≥ +0, whose bits order as the numbers do): eight 8-bit
+ * passes, keys carried along so every pass reads and writes in sequence; passes whose digit is
+ * the same everywhere are skipped. O(n), no comparator (a comparator sort took ≈ 2 s on 10⁶).
+ */
 export function sortEdges(e: MstEdges): MstEdges {
   const ne = e.distance.length;
-  const order = Array.from({ length: ne }, (_, i) => i).sort((a, b) => e.distance[a]! - e.distance[b]! || a - b);
+  if (ne < RADIX_MIN_EDGES) {
+    const order = Array.from({ length: ne }, (_, i) => i).sort((a, b) => e.distance[a]! - e.distance[b]! || a - b);
+    const from = new Int32Array(ne), to = new Int32Array(ne), distance = new Float64Array(ne);
+    order.forEach((o, i) => { from[i] = e.from[o]!; to[i] = e.to[o]!; distance[i] = e.distance[o]!; });
+    return { from, to, distance };
+  }
+  const bits = new Uint32Array(Float64Array.from(e.distance).buffer);
+  let lo = new Uint32Array(ne), hi = new Uint32Array(ne), ix = new Int32Array(ne);
+  for (let i = 0; i < ne; i++) { lo[i] = bits[2 * i]!; hi[i] = bits[2 * i + 1]!; ix[i] = i; }
+  let lo2 = new Uint32Array(ne), hi2 = new Uint32Array(ne), ix2 = new Int32Array(ne);
+  const count = new Int32Array(257);
+  for (let pass = 0; pass < 8; pass++) {
+    const shift = (pass % 4) * 8, useHi = pass >= 4;
+    count.fill(0);
+    const src = useHi ? hi : lo;
+    for (let i = 0; i < ne; i++) count[((src[i]! >>> shift) & 255) + 1]++;
+    let same = false;
+    for (let b = 1; b <= 256; b++) if (count[b] === ne) { same = true; break; }
+    if (same) continue;
+    for (let b = 0; b < 256; b++) count[b + 1] += count[b]!;
+    for (let i = 0; i < ne; i++) {
+      const t = count[(src[i]! >>> shift) & 255]!++;
+      lo2[t] = lo[i]!; hi2[t] = hi[i]!; ix2[t] = ix[i]!;
+    }
+    let u = lo; lo = lo2; lo2 = u;
+    u = hi; hi = hi2; hi2 = u;
+    const v = ix; ix = ix2; ix2 = v;
+  }
   const from = new Int32Array(ne), to = new Int32Array(ne), distance = new Float64Array(ne);
-  order.forEach((o, i) => { from[i] = e.from[o]!; to[i] = e.to[o]!; distance[i] = e.distance[o]!; });
+  for (let i = 0; i < ne; i++) { const o = ix[i]!; from[i] = e.from[o]!; to[i] = e.to[o]!; distance[i] = e.distance[o]!; }
   return { from, to, distance };
 }
