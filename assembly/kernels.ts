@@ -219,6 +219,46 @@ function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32
 }
 
 /**
+ * tile4x8 on 4 rows read in place (p0 … p3, f32 [d] each) and shifted on the fly by mu [d]
+ * (f32 x − mu, the same rounding as shiftRows): no interleaved copy of the rows is needed.
+ */
+@inline
+function tile4x8rows(p0: usize, p1: usize, p2: usize, p3: usize, mu: usize, d: i32, panels: usize, cn: usize, np: i32,
+  scratch: usize, sBytes: usize): void {
+  const end = <usize>d << 2;
+  let pc = panels;
+  let so: usize = 0;
+  for (let p = 0; p < np; p++) {
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+    for (let o: usize = 0; o < end; o += 4) {
+      const c0 = v128.load(pc), c1 = v128.load(pc, 16);
+      const mv = v128.load32_splat(mu + o);
+      const b0 = f32x4.sub(v128.load32_splat(p0 + o), mv);
+      a00 = madd(b0, c0, a00); a01 = madd(b0, c1, a01);
+      const b1 = f32x4.sub(v128.load32_splat(p1 + o), mv);
+      a10 = madd(b1, c0, a10); a11 = madd(b1, c1, a11);
+      const b2 = f32x4.sub(v128.load32_splat(p2 + o), mv);
+      a20 = madd(b2, c0, a20); a21 = madd(b2, c1, a21);
+      const b3 = f32x4.sub(v128.load32_splat(p3 + o), mv);
+      a30 = madd(b3, c0, a30); a31 = madd(b3, c1, a31);
+      pc += 32;
+    }
+    const n0 = v128.load(cn + so), n1 = v128.load(cn + so, 16);
+    const s0 = scratch + so;
+    v128.store(s0, f32x4.sub(n0, f32x4.add(a00, a00)));
+    v128.store(s0, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
+    v128.store(s0 + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
+    v128.store(s0 + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
+    v128.store(s0 + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
+    v128.store(s0 + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
+    v128.store(s0 + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
+    v128.store(s0 + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
+    so += 32;
+  }
+}
+
+/**
  * Nearest-centre assignment of a block of m rows.
  * xs: shifted rows in 4-row interleaved layout (shiftRows); xn [m] f64 their ‖x̃‖²;
  * raw [m × d] f32 the unshifted rows; panels: shifted centres, kp = 8·np of them (padding
@@ -463,8 +503,9 @@ function sumsChunk(job: usize, c: i32): void {
  * (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu, 6 panels, 7 cn, 8 np, 9 craw (f32 [m × d]), 10 m, 11 cmax,
  * 12 closest (f64 [n]), 13 weights (f64 [n] or 0), 14 partials (f64, chunk c at c·m),
  * 15 scratch base, 16 scratch stride, 17 mode (0: partials[j] = Σ w·min(closest, d_j);
- * 1: closest = min(closest, d_0), m = 1), 18 xs, 19 xn: the rows already shifted by mu in the
- * interleaved layout and their ‖x̃‖² (rows from 0; 0 = shift here), 20 mins (f64 [m × n] or 0):
+ * 1: closest = min(closest, d_0), m = 1), 18 inPlace (1: read the rows in place, shifting them
+ * by mu in the tile, with their ‖x − mu‖² given in 19 xn (f64 [n]); 0: shift into scratch here),
+ * 20 mins (f64 [m × n] or 0):
  * mode 0 also writes min(closest_i, d_ij) there, the closest array after choosing candidate j.
  * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the f32 estimate, less its
  * rounding bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
@@ -485,14 +526,11 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const xn0 = xs0 + align16(<usize>((B + 3) & ~3) * rowBytes);
   const scr = xn0 + align16(<usize>B << 3);
   const raw = x + <usize>start * rowBytes;
-  let xs = xs0, xn = xn0;
-  const pre = ptr(job, 18);
-  if (pre != 0) {
-    xs = pre + <usize>start * rowBytes;
-    xn = ptr(job, 19) + (<usize>start << 3);
-  } else {
-    shiftRows(raw, m, d, ptr(job, 5), xs, xn);
-  }
+  const inPlace = ptr(job, 18) != 0;
+  const xs = xs0;
+  let xn = xn0;
+  if (inPlace) xn = ptr(job, 19) + (<usize>start << 3);
+  else shiftRows(raw, m, d, ptr(job, 5), xs, xn);
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
   const quad: f64 = 8 * U * cmax * cmax;
   const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
@@ -501,7 +539,14 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const xnRel: f64 = 2 * (<f64>d + 6) * U;
   if (mode == 0) for (let j = 0; j < mc; j++) store<f64>(part + (<usize>j << 3), 0);
   for (let r = 0; r < m; r += 4) {
-    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+    if (inPlace) {
+      const last = m - 1; // rows past the end repeat the last one (their scores are not used)
+      const p0 = raw + <usize>r * rowBytes, p1 = raw + <usize>min(r + 1, last) * rowBytes;
+      const p2 = raw + <usize>min(r + 2, last) * rowBytes, p3 = raw + <usize>min(r + 3, last) * rowBytes;
+      tile4x8rows(p0, p1, p2, p3, ptr(job, 5), d, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+    } else {
+      tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+    }
     const qn = min(4, m - r);
     for (let q = 0; q < qn; q++) {
       const i = start + r + q;

@@ -88,8 +88,8 @@ interface Runtime {
 
 interface Pin {
   ptr: number; bytes: number; refs: number;
-  /** The rows shifted by their mean in the kernels' 4-row interleaved layout, made on demand (see pinnedShifted). */
-  shifted?: { xs: number; xn: number; bytes: number; mu: Float32Array; n: number; d: number } | null;
+  /** The rows' mean and centred norms, made on demand (see pinnedCentring). */
+  centring?: { xn: number; pMu: number; bytes: number; mu: Float32Array; n: number; d: number } | null;
 }
 
 let runtime: Runtime | null | undefined;
@@ -418,39 +418,37 @@ export function pinRows(x: Float32Array): () => void {
 }
 
 /**
- * For pinned rows x [n × d]: a copy shifted by the rows' mean μ (float32) in the 4-row interleaved
- * layout of the kernels' tile (xs, groups of 4 rows contiguous, so rows [s, s + m) with s a
- * multiple of 4 start at xs + 4·s·d) and the rows' ‖x − μ‖² (xn, f64 [n]). Made once per pin on
- * first use (kernels whose centres change every call, like the D² updates of k-means++, then skip
- * re-shifting the data); null when x is not pinned or the copy does not fit.
+ * For pinned rows x [n × d]: their mean μ (float32, [d], also in module memory at `mu`) and
+ * ‖fl(x_i − μ)‖² per row (f64 [n] at `xn`, the float32 differences summed in float64). Made once
+ * per pin on first use (n·8 bytes): kernels whose centres change on every call, like the D²
+ * updates of k-means++, then read the rows in place and shift them in the register tile.
+ * null when x is not pinned or does not fit.
  */
-export function pinnedShifted(rt: Runtime, x: Float32Array, n: number, d: number):
-  { xs: number; xn: number; mu: Float32Array } | null {
+export function pinnedCentring(rt: Runtime, x: Float32Array, n: number, d: number):
+  { xn: number; mu: Float32Array; pMu: number } | null {
   const p = rt.pins.get(x);
   if (!p) return null;
-  if (p.shifted !== undefined) return p.shifted && p.shifted.n === n && p.shifted.d === d ? p.shifted : null;
-  p.shifted = null;
-  const n4 = (n + 3) & ~3;
-  const xsBytes = (4 * n4 * d + 15) & ~15, bytes = xsBytes + 8 * n4;
+  if (p.centring !== undefined) return p.centring && p.centring.n === n && p.centring.d === d ? p.centring : null;
+  p.centring = null;
+  const bytes = 8 * n + 4 * d;
   if (bytes > memoryHeadroom(rt) / 2) return null;
-  const xs = alloc(rt, bytes);
-  if (xs < 0) return null;
-  const mean = new Float64Array(d);
+  const xn = alloc(rt, bytes);
+  if (xn < 0) return null;
   const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
+  const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += src[i * d + t]!;
   const mu = new Float32Array(d);
   for (let t = 0; t < d; t++) mu[t] = mean[t]! / n;
-  const pMu = alloc(rt, 4 * d);
-  if (pMu < 0) { release(rt, xs, bytes); return null; }
-  new Float32Array(rt.memory.buffer, pMu, d).set(mu);
-  const xn = xs + xsBytes;
-  for (let s = 0; s < n; s += 1024) {
-    const m = Math.min(1024, n - s);
-    rt.K.shiftRows(p.ptr + 4 * s * d, m, d, pMu, xs + 4 * s * d, xn + 8 * s);
+  const norms = new Float64Array(rt.memory.buffer, xn, n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) { const v = Math.fround(src[i * d + t]! - mu[t]!); s += v * v; }
+    norms[i] = s;
   }
-  release(rt, pMu, 4 * d);
-  p.shifted = { xs, xn, bytes, mu, n, d };
-  return p.shifted;
+  const pMu = xn + 8 * n;
+  new Float32Array(rt.memory.buffer, pMu, d).set(mu);
+  p.centring = { xn, pMu, bytes, mu, n, d };
+  return p.centring;
 }
 
 function once(f: () => void): () => void {
@@ -462,7 +460,7 @@ function unpin(rt: Runtime, x: Float32Array): void {
   const p = rt.pins.get(x);
   if (!p || --p.refs > 0) return;
   rt.pins.delete(x);
-  if (p.shifted) release(rt, p.shifted.xs, p.shifted.bytes);
+  if (p.centring) release(rt, p.centring.xn, p.centring.bytes);
   release(rt, p.ptr, p.bytes);
   if (rt.pins.size === 0 && rt.memory.buffer.byteLength > RELEASE_ABOVE && runtime === rt) {
     for (const w of rt.workers) void w.terminate();

@@ -17,7 +17,7 @@
  * where two centres are within float64 rounding of each other.
  */
 import {
-  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedPtr, pinnedShifted, release, runJob, runtimeInfo,
+  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedCentring, pinnedPtr, release, runJob, runtimeInfo,
   type KernelInfo, type Runtime,
 } from './runtime.js';
 
@@ -362,8 +362,8 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
   if (n === 0) return true;
   const S = new Scope(rt);
   try {
-    // pinned rows: shift them once (by their mean) and reuse the layout on every call
-    const sh = pinnedShifted(rt, x, n, d);
+    // pinned rows: read in place, shifted in the tile by their mean (norms computed once per pin)
+    const sh = pinnedCentring(rt, x, n, d);
     const P = packPanels(rt, S, cand, m, d, sh?.mu);
     if (!P) return false;
     const B = chunkRows(d), kp = P.np * 8;
@@ -382,8 +382,8 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
       const cl = f64(rt, pCl, len);
       cl.set(closest.subarray(start, start + len));
       if (pW) f64(rt, pW, len).set(weights!.subarray(start, start + len));
-      writeJob(rt, pJob, [3, ptr + 4 * start * d, len, d, B, P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, m, P.cmax,
-        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? sh.xs : 0, sh ? sh.xn : 0, pMins]);
+      writeJob(rt, pJob, [3, ptr + 4 * start * d, len, d, B, sh ? sh.pMu : P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, m, P.cmax,
+        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? 1 : 0, sh ? sh.xn : 0, pMins]);
       const nc = Math.ceil(len / B);
       runJob(rt, pJob, nc, len * m * d);
       if (mode === 'update') closest.set(f64(rt, pCl, len), start);
