@@ -255,7 +255,7 @@ function recallOf(X: Matrix, ids: Int32Array, exactIds: Int32Array, exactDist: F
 
 // ------------------------------------------------------------------------------------ main
 
-interface Row { sys: System; times: number[]; skipped: string | null; failed: string | null; last: Sample | null }
+interface Row { sys: System; times: number[]; loads: number[]; skipped: string | null; failed: string | null; last: Sample | null }
 
 function main(): void {
   const cli = parseCli(process.argv.slice(2));
@@ -277,7 +277,7 @@ function main(): void {
       pyKnn('sklearn-brute', 'scikit-learn NearestNeighbors(brute)', 'brute'),
       pyKnn('faiss-flat', 'faiss IndexFlatL2 (exact)', 'faiss'),
     ];
-    const rows: Row[] = systems.map((s) => ({ sys: s, times: [], skipped: cli.skip.has(s.id) ? 'left out by --skip' : null, failed: null, last: null }));
+    const rows: Row[] = systems.map((s) => ({ sys: s, times: [], loads: [], skipped: cli.skip.has(s.id) ? 'left out by --skip' : null, failed: null, last: null }));
     const rounds = Math.max(cli.repeats, cli.exactRepeats);
     for (let round = 1; round <= rounds; round++) {
       for (const r of rows) {
@@ -288,6 +288,7 @@ function main(): void {
         if ('skipped' in res) { r.skipped = res.skipped; log(`  ${r.sys.id}: skipped: ${res.skipped}`); continue; }
         if ('failed' in res) { r.failed = res.failed; log(`  ${r.sys.id}: FAILED: ${res.failed}`); continue; }
         r.times.push(res.seconds);
+        r.loads.push(loadavg()[0]!);
         r.last = res;
         log(`  ${r.sys.id.padEnd(14)} ${res.seconds.toFixed(3).padStart(9)} s  (load1 ${loadavg()[0]!.toFixed(2)})`);
       }
@@ -320,13 +321,13 @@ function main(): void {
     L.push(`## ${o.set.title}`, '', `Data: \`bench/data/${o.set.file.split('/').pop()}\`, ${o.set.how}.`, '');
     const nnd = o.rows.find((r) => r.sys.id === 'ours-nnd')!;
     const base = nnd.times.length ? median(nnd.times) : NaN;
-    L.push('| system | params | samples | median s | min–max s | × vs NN-descent | recall@15 | id recall | notes |');
-    L.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
+    L.push('| system | params | samples | median s | min–max s | × vs NN-descent | recall@15 | id recall | load1 per sample | notes |');
+    L.push('|---|---|---:|---:|---:|---:|---:|---:|---|---|');
     for (const r of o.rows) {
       const name = r.sys.ours ? `**${r.sys.label}**` : r.sys.label;
       if (!r.times.length) {
         const why = r.failed ? `FAILED: ${r.failed}` : `skipped: ${r.skipped ?? 'no sample'}`;
-        L.push(`| ${name} | \`${r.sys.params}\` | 0 | – | – | – | – | – | ${why.replace(/\|/g, '\\|')} |`);
+        L.push(`| ${name} | \`${r.sys.params}\` | 0 | – | – | – | – | – | – | ${why.replace(/\|/g, '\\|')} |`);
         continue;
       }
       const m = median(r.times);
@@ -337,7 +338,8 @@ function main(): void {
         : `${String(e.system ?? '')} ${String(e.version ?? '')}, ${String(e.threads ?? '?')} thread(s)` +
           (e.build_s !== undefined ? `; build ${Number(e.build_s).toFixed(2)} s + search ${Number(e.search_s).toFixed(2)} s` : '');
       L.push(`| ${name} | \`${r.sys.params}\` | ${r.times.length} | ${fmtS(m)} | ${fmtS(Math.min(...r.times))}–${fmtS(Math.max(...r.times))} | ` +
-        `${Number.isFinite(base) ? (m / base).toFixed(2) : '–'} | ${rc ? rc.recall.toFixed(4) : '–'} | ${rc ? rc.idRecall.toFixed(4) : '–'} | ${notes} |`);
+        `${Number.isFinite(base) ? (m / base).toFixed(2) : '–'} | ${rc ? rc.recall.toFixed(4) : '–'} | ${rc ? rc.idRecall.toFixed(4) : '–'} | ` +
+        `${r.loads.map((v) => v.toFixed(1)).join(' ')} | ${notes} |`);
     }
     L.push('');
   }
