@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { makeBlobs } from '../src/datasets/generators.js';
 import { kmeansPlusPlus } from '../src/centroid/init.js';
 import { createRng } from '../src/core/rng.js';
+import { kernelFloat32Array } from '../src/kernels/index.js';
 
 /** How the benchmark data set is made. Changing any value changes the file name's meaning: delete bench/data/ after. */
 export const BLOBS = {
@@ -75,14 +76,15 @@ function bytes(a: Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Read a raw float32 file into a fresh, aligned Float32Array, checking its length. */
+/** Read a raw float32 file into a fresh Float32Array in kernel memory (`kernelFloat32Array`), checking its length. */
 export function readF32(path: string, expect: number): Float32Array {
   const buf = readFileSync(path);
   if (buf.byteLength !== expect * 4) {
     throw new Error(`bench: ${path} must hold ${expect} float32 values (${expect * 4} bytes). Got ${buf.byteLength} bytes.`);
   }
-  const out = new Float32Array(expect);
-  new Uint8Array(out.buffer).set(buf);
+  // in the kernels' shared memory (zero-copy for the fits), as clusterkit's own readers do
+  const out = kernelFloat32Array(expect);
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(buf);
   return out;
 }
 

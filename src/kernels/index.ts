@@ -3,4 +3,4 @@ export {
   candidatePotentials, updateClosest, l1Block,
 } from './dense.js';
 export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, kernelInfo, type KernelBackend } from './wasm.js';
-export { setKernelThreads, setKernelMemoryLimit, pinRows, kernelStats, kernelsReady, type KernelInfo } from './runtime.js';
+export { setKernelThreads, setKernelMemoryLimit, pinRows, kernelStats, kernelsReady, kernelFloat32Array, type KernelInfo } from './runtime.js';

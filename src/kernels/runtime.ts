@@ -84,6 +84,10 @@ interface Runtime {
   free: Array<[number, number]>;
   top: number;
   pins: Map<Float32Array, Pin>;
+  /** Buffers of this memory handed out by `kernelFloat32Array` (views on them need no copy). */
+  own: WeakSet<ArrayBufferLike>;
+  /** Live arrays from `kernelFloat32Array` (the runtime is never dropped while some remain). */
+  ownLive: number;
 }
 
 interface Pin {
@@ -132,7 +136,7 @@ function finish(memory: WebAssembly.Memory, module: WebAssembly.Module, instance
   const top = ctlPtr + CTL_INTS * 4;
   const rt: Runtime = {
     memory, module, K, shared, relaxed, ctlPtr, ctl: new Int32Array(memory.buffer, ctlPtr, CTL_INTS),
-    workers: [], free: [], top, pins: new Map(),
+    workers: [], free: [], top, pins: new Map(), own: new WeakSet(), ownLive: 0,
   };
   return rt;
 }
@@ -393,9 +397,36 @@ export function release(rt: Runtime, ptr: number, bytes: number): void {
   if (last && last[0] + last[1] === rt.top) { rt.top = last[0]; f.pop(); }
 }
 
-/** Pointer of pinned rows of x, or -1. */
+/** Pointer of pinned rows of x (or of x itself when it lives in kernel memory), or -1. */
 export function pinnedPtr(rt: Runtime, x: Float32Array): number {
-  return rt.pins.get(x)?.ptr ?? -1;
+  const p = rt.pins.get(x);
+  if (p) return p.ptr;
+  return rt.own.has(x.buffer) ? x.byteOffset : -1;
+}
+
+const freed = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<{ rt: Runtime; ptr: number; bytes: number }>((b) => { b.rt.ownLive--; release(b.rt, b.ptr, b.bytes); })
+  : null;
+
+/**
+ * A zeroed Float32Array of `length` values allocated in the kernels' shared memory when there is
+ * one (Node, cross-origin-isolated pages) and room under the memory limit, else an ordinary one.
+ * Kernels and pinned fits read such an array in place — no copy — so loaders of large data use it.
+ * The block returns to the kernels' allocator when the array is garbage-collected.
+ */
+export function kernelFloat32Array(length: number): Float32Array {
+  const rt = getRuntime();
+  const bytes = 4 * length;
+  if (!rt || !rt.shared || !freed || length === 0 || bytes > memoryHeadroom(rt) / 2) return new Float32Array(length);
+  const ptr = alloc(rt, bytes);
+  if (ptr < 0) return new Float32Array(length);
+  const buf = rt.memory.buffer;
+  rt.own.add(buf);
+  const out = new Float32Array(buf, ptr, length);
+  out.fill(0); // blocks are reused: zero like a fresh array
+  freed.register(out, { rt, ptr, bytes });
+  rt.ownLive++;
+  return out;
 }
 
 /**
@@ -409,6 +440,10 @@ export function pinRows(x: Float32Array): () => void {
   if (!rt || x.length === 0) return () => { /* nothing pinned */ };
   const have = rt.pins.get(x);
   if (have) { have.refs++; return once(() => unpin(rt, x)); }
+  if (rt.own.has(x.buffer)) { // already in kernel memory: pin in place (bytes 0: nothing to free)
+    rt.pins.set(x, { ptr: x.byteOffset, bytes: 0, refs: 1 });
+    return once(() => unpin(rt, x));
+  }
   if (x.byteLength > memoryHeadroom(rt) / 2) return () => { /* too large: per-call pieces */ };
   const ptr = alloc(rt, x.byteLength);
   if (ptr < 0) return () => { /* no room */ };
@@ -461,8 +496,8 @@ function unpin(rt: Runtime, x: Float32Array): void {
   if (!p || --p.refs > 0) return;
   rt.pins.delete(x);
   if (p.centring) release(rt, p.centring.xn, p.centring.bytes);
-  release(rt, p.ptr, p.bytes);
-  if (rt.pins.size === 0 && rt.memory.buffer.byteLength > RELEASE_ABOVE && runtime === rt) {
+  if (p.bytes > 0) release(rt, p.ptr, p.bytes);
+  if (rt.pins.size === 0 && rt.ownLive === 0 && rt.memory.buffer.byteLength > RELEASE_ABOVE && runtime === rt) {
     for (const w of rt.workers) void w.terminate();
     rt.workers = [];
     runtime = undefined; // made anew on the next call; the old memory is garbage once workers exit

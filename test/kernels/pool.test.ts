@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import {
   assignNearest, candidatePotentials, centroidSums, exactSqDist, kernelInfo, kernelStats, pinRows, setKernelBackend,
-  labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
+  kernelFloat32Array, labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
 } from '../../src/kernels/index.js';
 import { fit as kmeansFit } from '../../src/centroid/kmeans.js';
 import { makeBlobs } from '../../src/datasets/generators.js';
@@ -235,4 +235,21 @@ test('sqDistBlockApprox estimates are within their per-row bound of the exact di
       assert.deepEqual(results[1], results[0], 'threads 1 vs 2');
     }
   }
+});
+
+test('kernelFloat32Array gives a zeroed array in the kernels\' shared memory that kernels and pinned fits read in place, with the same results', () => {
+  const x = data(6);
+  const k = kernelFloat32Array(x.length);
+  assert.equal(k.length, x.length);
+  assert.ok(k.buffer instanceof SharedArrayBuffer, 'in shared memory');
+  assert.ok(k.every((v) => v === 0));
+  k.set(x);
+  assertSame(runAll(x, N, D), runAll(k, N, D), 'kernel array vs ordinary array');
+  const unpin = pinRows(k);
+  try {
+    assertSame(runAll(x, N, D), runAll(k, N, D), 'pinned in place');
+  } finally {
+    unpin();
+  }
+  assert.deepEqual(k, x, 'the kernels never write the rows');
 });
