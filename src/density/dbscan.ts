@@ -307,6 +307,9 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
     const a = start[c]!, b = start[c + 1]!, m = b - a;
     if (m === 0) continue;
     if (m >= minSamples) { coreP.fill(1, a, b); continue; }
+    let all = m; // every row of the 5 × 5 block: fewer than minSamples means no core row here
+    for (let t = 0; t < 24 && all < minSamples; t++) all += start[c + off[t]! + 1]! - start[c + off[t]!]!;
+    if (all < minSamples) continue;
     for (let p = a; p < b; p++) {
       const qx = px[p]!, qy = py[p]!;
       let cnt = m;
@@ -362,12 +365,14 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
     for (let t = 0; t < 12; t++) {
       const c2 = c + fwd[t]!, a2 = cStart[c2]!, b2 = cStart[c2 + 1]!;
       if (a2 === b2) continue;
-      const r1 = root(c), r2 = root(c2);
-      if (r1 === r2) continue;
       // box to box: farthest corners within eps join at once, nearest sides beyond eps never do
       const ax = bx0[c2]! - bx1[c]!, bx = bx0[c]! - bx1[c2]!, ay = by0[c2]! - by1[c]!, by = by0[c]! - by1[c2]!;
       const gx = ax > 0 ? ax : bx > 0 ? bx : 0, gy = ay > 0 ? ay : by > 0 ? by : 0;
       if (gx * gx + gy * gy > rr) continue;
+      let r1 = c, r2 = c2; // roots (path halving, inline)
+      while (parent[r1] !== r1) { parent[r1] = parent[parent[r1]!]!; r1 = parent[r1]!; }
+      while (parent[r2] !== r2) { parent[r2] = parent[parent[r2]!]!; r2 = parent[r2]!; }
+      if (r1 === r2) continue;
       const fx = Math.max(bx1[c2]! - bx0[c]!, bx1[c]! - bx0[c2]!), fy = Math.max(by1[c2]! - by0[c]!, by1[c]! - by0[c2]!);
       let hit = fx * fx + fy * fy <= rr;
       for (let p = a; p < b && !hit; p++) {
