@@ -370,7 +370,8 @@ export function fit(x: MatrixLike, options: OpticsOptions = {}): OpticsResult {
   return {
     kind: 'optics', version: 1,
     options: {
-      minSamples, maxEps: o.maxEps ?? null, metric: o.metric, algorithm: index.algorithm, leafSize: o.leafSize,
+      // the spec admits only exact searches ('auto' | 'kd_tree' | 'brute'), so never 'nndescent' here
+      minSamples, maxEps: o.maxEps ?? null, metric: o.metric, algorithm: index.algorithm as 'kd_tree' | 'brute' | 'precomputed', leafSize: o.leafSize,
       clusterMethod: o.clusterMethod, eps, xi: o.xi, predecessorCorrection: o.predecessorCorrection, minClusterSize,
     },
     n, d: X.cols, k: nClusters, nClusters, labels, clusterHierarchy, warnings, ...graph,
