@@ -249,6 +249,34 @@ interface GridOutcome { isCore: Uint8Array; labels: Int32Array; nClusters: numbe
  */
 function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
   progress: (done: number) => void): GridOutcome | null {
+  // one function per stage: each is compiled (and tiered up) on its own, which matters on a cold
+  // start, where most of a 10⁴-row fit is spent before the optimising compiler has run
+  const g = gridBuild(x, n, eps);
+  if (!g) return null;
+  const coreP = gridCore(g, minSamples);
+  progress(n);
+  const cr = gridCompact(g, coreP);
+  const parent = gridUnion(g, cr);
+  progress(2 * n);
+  return gridLabels(g, coreP, cr, parent);
+}
+
+/** The grid: rows sorted by cell, their coordinates in that order, cell offsets and boxes. */
+interface Grid {
+  n: number; nCells: number; rr: number;
+  /** Cell of each row [n]; first sorted position of each cell [nCells + 1]; row at each position [n]. */
+  cellOf: Int32Array; start: Int32Array; order: Int32Array;
+  px: Float64Array; py: Float64Array;
+  /** The 24 other cells of the 5 × 5 block, nearest first; the 12 after a cell in memory. */
+  off: Int32Array; fwd: Int32Array;
+  /** Bounding box per cell (of all its rows, then of its core rows). */
+  bx0: Float64Array; bx1: Float64Array; by0: Float64Array; by1: Float64Array;
+}
+
+/** Core rows per cell, compacted in sorted order: cell c's are cx/cy[cStart[c] … cStart[c + 1]). */
+interface CoreRows { cStart: Int32Array; cx: Float64Array; cy: Float64Array; nc: number }
+
+function gridBuild(x: Float32Array, n: number, eps: number): Grid | null {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (let i = 0; i < n; i++) {
     const a = x[2 * i]!, b = x[2 * i + 1]!;
@@ -275,7 +303,7 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
     order[p] = i; px[p] = x[2 * i]!; py[p] = x[2 * i + 1]!;
   }
   // the 24 other cells of the 5 × 5 block, nearest first (the 8 adjacent, then the outer ring);
-  // FWD: those after c in memory (dy > 0, or dy = 0 and dx > 0), for pairs of cells
+  // fwd: those after c in memory (dy > 0, or dy = 0 and dx > 0), for pairs of cells
   const off = new Int32Array(24), fwd = new Int32Array(12);
   for (let ring = 1, t = 0, f = 0; ring <= 2; ring++) {
     for (let dy = -ring; dy <= ring; dy++) {
@@ -300,8 +328,12 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
     }
     bx0[c] = lx; bx1[c] = hx; by0[c] = ly; by1[c] = hy;
   }
+  return { n, nCells, rr, cellOf, start, order, px, py, off, fwd, bx0, bx1, by0, by1 };
+}
 
-  // 1. core flags (by sorted position); counts include the row itself and stop at minSamples
+/** 1. Core flags by sorted position; counts include the row itself and stop at minSamples. */
+function gridCore(g: Grid, minSamples: number): Uint8Array {
+  const { n, nCells, rr, start, px, py, off, bx0, bx1, by0, by1 } = g;
   const coreP = new Uint8Array(n);
   for (let c = 0; c < nCells; c++) {
     const a = start[c]!, b = start[c + 1]!, m = b - a;
@@ -329,9 +361,12 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
       if (cnt >= minSamples) coreP[p] = 1;
     }
   }
-  progress(n);
-  // core rows per cell, compacted (sorted order)
-  // (the cell boxes now bound the core rows only)
+  return coreP;
+}
+
+/** Core rows per cell, compacted; the cell boxes now bound the core rows only. */
+function gridCompact(g: Grid, coreP: Uint8Array): CoreRows {
+  const { n, nCells, start, px, py, bx0, bx1, by0, by1 } = g;
   const cStart = new Int32Array(nCells + 1), cx = new Float64Array(n), cy = new Float64Array(n);
   let nc = 0;
   for (let c = 0; c < nCells; c++) {
@@ -351,14 +386,14 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
     bx0[c] = lx; bx1[c] = hx; by0[c] = ly; by1[c] = hy;
   }
   cStart[nCells] = nc;
+  return { cStart, cx, cy, nc };
+}
 
-  // 2. components over cells: each cell's core rows are one; join neighbouring cells (each pair once)
+/** 2. Components over cells (union–find, root = lowest cell): each cell's core rows are one; neighbouring cells join once a core pair is within eps. */
+function gridUnion(g: Grid, cr: CoreRows): Int32Array {
+  const { nCells, rr, fwd, bx0, bx1, by0, by1 } = g, { cStart, cx, cy } = cr;
   const parent = new Int32Array(nCells);
   for (let c = 0; c < nCells; c++) parent[c] = c;
-  const root = (c: number): number => {
-    while (parent[c] !== c) { parent[c] = parent[parent[c]!]!; c = parent[c]!; }
-    return c;
-  };
   for (let c = 0; c < nCells; c++) {
     const a = cStart[c]!, b = cStart[c + 1]!;
     if (a === b) continue;
@@ -369,7 +404,7 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
       const ax = bx0[c2]! - bx1[c]!, bx = bx0[c]! - bx1[c2]!, ay = by0[c2]! - by1[c]!, by = by0[c]! - by1[c2]!;
       const gx = ax > 0 ? ax : bx > 0 ? bx : 0, gy = ay > 0 ? ay : by > 0 ? by : 0;
       if (gx * gx + gy * gy > rr) continue;
-      let r1 = c, r2 = c2; // roots (path halving, inline)
+      let r1 = c, r2 = c2; // roots (path halving)
       while (parent[r1] !== r1) { parent[r1] = parent[parent[r1]!]!; r1 = parent[r1]!; }
       while (parent[r2] !== r2) { parent[r2] = parent[parent[r2]!]!; r2 = parent[r2]!; }
       if (r1 === r2) continue;
@@ -385,21 +420,24 @@ function gridFit(x: Float32Array, n: number, eps: number, minSamples: number,
       if (hit) { if (r1 < r2) parent[r2] = r1; else parent[r1] = r2; }
     }
   }
-  progress(2 * n);
+  for (let c = 0; c < nCells; c++) parent[c] = parent[parent[c]!]!; // roots are lower: one pass flattens
+  return parent;
+}
 
-  // 3. number clusters by their lowest-index core row
+/** 3–4. Clusters numbered by their lowest-index core row; border rows take the lowest cluster id among cells with a core row within eps (all core rows of a cell share one id). */
+function gridLabels(g: Grid, coreP: Uint8Array, cr: CoreRows, parent: Int32Array): GridOutcome {
+  const { n, nCells, rr, cellOf, start, order, px, py, off, bx0, bx1, by0, by1 } = g, { cStart, cx, cy, nc } = cr;
   const isCore = new Uint8Array(n), labels = new Int32Array(n).fill(-1), compLabel = new Int32Array(nCells).fill(-1);
   for (let p = 0; p < n; p++) if (coreP[p]) isCore[order[p]!] = 1;
   let nClusters = 0;
   for (let i = 0; i < n; i++) {
     if (!isCore[i]) continue;
-    const r = root(cellOf[i]!);
+    const r = parent[cellOf[i]!]!;
     if (compLabel[r]! < 0) compLabel[r] = nClusters++;
     labels[i] = compLabel[r]!;
   }
-  // 4. border rows: the lowest cluster id among cells with a core row within eps
   const NONE = 0x7fffffff, cellLabel = new Int32Array(nCells).fill(NONE);
-  for (let c = 0; c < nCells; c++) if (cStart[c + 1]! > cStart[c]!) cellLabel[c] = compLabel[root(c)]!;
+  for (let c = 0; c < nCells; c++) if (cStart[c + 1]! > cStart[c]!) cellLabel[c] = compLabel[parent[c]!]!;
   if (nc > 0) {
     for (let c = 0; c < nCells; c++) {
       for (let p = start[c]!; p < start[c + 1]!; p++) {
