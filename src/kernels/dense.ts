@@ -15,7 +15,7 @@
  * do so in chunks of `chunkRows(d)` rows, partial sums added in chunk order, in both backends: the
  * results are bitwise the same whatever the backend and the number of threads.
  */
-import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, labelledSqDistWasm, sqDistBlockApproxWasm, sqDistBlockWasm, useWasm } from './wasm.js';
+import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, sumsChunkRows, labelledSqDistWasm, sqDistBlockApproxWasm, sqDistBlockWasm, useWasm } from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -288,7 +288,7 @@ export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32A
 /**
  * Weighted per-cluster sums: sums[l·d + t] = Σ w_i · x[i·d + t] and wsum[l] = Σ w_i over the rows
  * i with label l ≥ 0 (labels −1 are skipped). `weights` null = all 1. float64 accumulation, row
- * by row within chunks of `chunkRows(d)` rows, chunk partials added in order (so every backend
+ * by row within chunks of `sumsChunkRows(d)` rows, chunk partials added in order (so every backend
  * and thread count gives the same bits). @param sums out [k × d]; @param wsum out [k].
  */
 export function centroidSums(x: Float32Array, n: number, d: number, labels: Int32Array,
@@ -296,7 +296,7 @@ export function centroidSums(x: Float32Array, n: number, d: number, labels: Int3
   if (useWasm(n, k, d) && centroidSumsWasm(x, n, d, labels, weights, k, sums, wsum)) return;
   sums.fill(0, 0, k * d);
   wsum.fill(0, 0, k);
-  const B = chunkRows(d);
+  const B = sumsChunkRows(d);
   const ps = new Float64Array(k * d), pw = new Float64Array(k);
   for (let s0 = 0; s0 < n; s0 += B) {
     ps.fill(0);

@@ -93,6 +93,14 @@ export function chunkRows(d: number): number {
   return Math.max(4, Math.min(1024, Math.floor(32768 / Math.max(1, d)))) & ~3;
 }
 
+/**
+ * Rows per chunk of `centroidSums`: larger than chunkRows, since every chunk zeroes and hands back
+ * a k × d partial (a multiple of chunkRows(d), so pieces of data stay whole chunks).
+ */
+export function sumsChunkRows(d: number): number {
+  return chunkRows(d) * Math.max(1, Math.floor(8192 / chunkRows(d)));
+}
+
 const align16 = (b: number): number => (b + 15) & ~15;
 
 /** Blocks taken from module memory for one call, given back together by `free`. */
@@ -271,7 +279,7 @@ export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Floa
 }
 
 /**
- * `centroidSums` as a parallel job: per chunk of `chunkRows(d)` rows, f64 partial sums; the
+ * `centroidSums` as a parallel job: per chunk of `sumsChunkRows(d)` rows, f64 partial sums; the
  * partials are added in chunk order, exactly as the TypeScript kernel does, so the result is
  * bitwise the same. Returns false when the path is unavailable.
  */
@@ -284,7 +292,7 @@ export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: 
   if (n === 0) return true;
   const S = new Scope(rt);
   try {
-    const B = chunkRows(d), stride = k * d + k;
+    const B = sumsChunkRows(d), stride = k * d + k;
     const pinned = pinnedPtr(rt, x);
     const cap = pinned >= 0 ? Math.ceil(n / B) * B
       : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 12 + (8 * stride) / B) / B) * B);
