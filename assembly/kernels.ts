@@ -179,6 +179,21 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/** Write ‖c̃‖² − 2·acc for the 4 × 8 accumulators of a tile: row q at s + q·sBytes. */
+@inline
+function storeTile(s: usize, sBytes: usize, cn: usize, a00: v128, a01: v128, a10: v128, a11: v128,
+  a20: v128, a21: v128, a30: v128, a31: v128): void {
+  const n0 = v128.load(cn), n1 = v128.load(cn, 16);
+  v128.store(s, f32x4.sub(n0, f32x4.add(a00, a00)));
+  v128.store(s, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
+  v128.store(s + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
+  v128.store(s + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
+  v128.store(s + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
+  v128.store(s + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
+  v128.store(s + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
+  v128.store(s + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
+}
+
 /**
  * The register tile shared by assignBlock and potBlock: for one group of 4 interleaved shifted
  * rows at xg (groupBytes = 16·d) and every panel of 8 shifted centres, write the approximate
@@ -204,16 +219,7 @@ function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32
       a30 = madd(b3, c0, a30); a31 = madd(b3, c1, a31);
       pc += 32;
     }
-    const n0 = v128.load(cn + so), n1 = v128.load(cn + so, 16);
-    const s0 = scratch + so;
-    v128.store(s0, f32x4.sub(n0, f32x4.add(a00, a00)));
-    v128.store(s0, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
-    v128.store(s0 + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
-    v128.store(s0 + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
-    v128.store(s0 + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
-    v128.store(s0 + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
-    v128.store(s0 + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
-    v128.store(s0 + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
+    storeTile(scratch + so, sBytes, cn + so, a00, a01, a10, a11, a20, a21, a30, a31);
     so += 32;
   }
 }
@@ -244,16 +250,7 @@ function tile4x8rows(p0: usize, p1: usize, p2: usize, p3: usize, mu: usize, d: i
       a30 = madd(b3, c0, a30); a31 = madd(b3, c1, a31);
       pc += 32;
     }
-    const n0 = v128.load(cn + so), n1 = v128.load(cn + so, 16);
-    const s0 = scratch + so;
-    v128.store(s0, f32x4.sub(n0, f32x4.add(a00, a00)));
-    v128.store(s0, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
-    v128.store(s0 + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
-    v128.store(s0 + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
-    v128.store(s0 + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
-    v128.store(s0 + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
-    v128.store(s0 + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
-    v128.store(s0 + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
+    storeTile(scratch + so, sBytes, cn + so, a00, a01, a10, a11, a20, a21, a30, a31);
     so += 32;
   }
 }

@@ -9,7 +9,7 @@
  * on which thread ran which chunk. The thread count is the kernel layer's (`setKernelThreads`).
  * Where workers are unavailable everything runs on the calling thread, with the same result.
  */
-import { kernelThreads } from './runtime.js';
+import { kernelThreads, waitIdle } from './runtime.js';
 
 /** A function that worker threads can run: exported as `name` from the module at `module`. */
 export interface ParallelTask<A> {
@@ -24,7 +24,6 @@ export interface ParallelTask<A> {
 interface ProcessLike { getBuiltinModule?: (id: string) => unknown }
 const proc = (globalThis as { process?: ProcessLike }).process;
 const isNode = typeof proc?.getBuiltinModule === 'function';
-const canBlock = isNode || typeof (globalThis as { document?: unknown }).document === 'undefined';
 
 type Port = { postMessage(m: unknown): void; terminate(): unknown };
 
@@ -71,15 +70,6 @@ function getPool(threads: number): Pool | null {
     return null;
   }
   return pool;
-}
-
-function waitIdle(ctl: Int32Array): void {
-  let spins = 0;
-  for (;;) {
-    const a = Atomics.load(ctl, ACTIVE);
-    if (a === 0) return;
-    if (canBlock && ++spins > 64) Atomics.wait(ctl, ACTIVE, a, 20);
-  }
 }
 
 /**

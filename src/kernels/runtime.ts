@@ -297,12 +297,16 @@ export const PARALLEL_MIN_WORK = 2_000_000;
 
 const canBlock = isNode || typeof (globalThis as { document?: unknown }).document === 'undefined';
 
-function waitIdle(ctl: Int32Array): void {
+/**
+ * Wait until ctl[slot] (a count of busy workers) is 0: Atomics.wait where this thread may block
+ * (Node, workers), a spin on a browser's main thread. Shared with ./parallel.ts.
+ */
+export function waitIdle(ctl: Int32Array, slot = ACTIVE): void {
   let spins = 0;
   for (;;) {
-    const a = Atomics.load(ctl, ACTIVE);
+    const a = Atomics.load(ctl, slot);
     if (a === 0) return;
-    if (canBlock && ++spins > 64) Atomics.wait(ctl, ACTIVE, a, 20);
+    if (canBlock && ++spins > 64) Atomics.wait(ctl, slot, a, 20);
   }
 }
 
