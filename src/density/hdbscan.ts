@@ -163,8 +163,9 @@ function finite(a: Float64Array): Float64Array {
 /**
  * Fit HDBSCAN on x [n × d]. The data are not mutated; with predictionData a copy is kept.
  * Cost: with Borůvka (the default for euclidean/manhattan, d ≤ 16) about O(n log n) KD-tree work
- * per round for the k-NN and the MST, worse as d grows (measured single-threaded: 20 000 × 5-D
- * ≈ 1.3 s, 1 000 000 × 2-D ≈ 12 s, 100 000 × 10-D ≈ 45 s, mostly the k-NN); with Prim O(n²·d).
+ * per round for the k-NN and the MST, worse as d grows (measured single-threaded, bench data:
+ * 20 000 × 5-D ≈ 0.6 s, 1 000 000 × 2-D ≈ 9 s, 100 000 × 10-D ≈ 20 s, four fifths of it the
+ * k-NN of the core distances); with Prim O(n²·d).
  * Memory O(n·d) plus the tree; the tree steps are O(n log n).
  * @throws ClusterkitError BAD_OPTION / UNKNOWN_OPTION / BAD_DATA / EMPTY_DATA / ABORTED.
  */
