@@ -373,7 +373,9 @@ function report(cli: Cli, outs: CaseOut[], info: RunInfo): string {
   L.push(`Run ${info.started.toISOString()} · \`node dist/bench/density.bench.js\`${cli.repeats !== 3 ? ` --repeats ${cli.repeats}` : ''}` +
     `${cli.only ? ` --only ${[...cli.only].join(',')}` : ''} · node ${process.version} · ${cpus()[0]?.model ?? '?'} × ${cpus().length} · ` +
     `load1 ${info.load0.toFixed(2)} at start, ${info.load1.toFixed(2)} at end · ${(info.totalS / 60).toFixed(1)} min in all.`, '');
-  L.push('Each system runs in its own process per sample (clusterkit: `dist/bench/run-density.js`, single-threaded; peers: ' +
+  L.push('Each system runs in its own process per sample (clusterkit: `dist/bench/run-density.js`, with the kernel layer\'s threads — ' +
+    '`CLUSTERKIT_THREADS`, default all cores; the threads column shows what it used: KD-tree kNN and the kernels run on them, ' +
+    'the rest of each algorithm on one; peers: ' +
     'the runners in `../shared/anchors`), interleaved peer, clusterkit, peer, clusterkit; times are medians over the samples ' +
     '(slow rows run fewer samples: the `samples` column). **Ratio** = peer median ÷ clusterkit median on the same file in this run ' +
     '(> 1: clusterkit faster). **peak − base** = peak resident memory during the timed call minus resident memory with the data ' +

@@ -26,6 +26,8 @@ import { fcluster } from '../src/hierarchy/cut.js';
 import type { LinkageMethod } from '../src/hierarchy/lanceWilliams.js';
 import type { Matrix } from '../src/core/matrix.js';
 import { readSet, packageVersion, vmMb, resetPeak, median } from './data.js';
+import { kernelInfo, kernelStats } from '../src/kernels/index.js';
+import { parallelStats } from '../src/kernels/parallel.js';
 
 type Task = 'hdbscan' | 'dbscan' | 'optics' | 'linkage';
 const TASKS: readonly Task[] = ['hdbscan', 'dbscan', 'optics', 'linkage'];
@@ -133,7 +135,8 @@ async function main(): Promise<void> {
   }
   const system = a.task === 'linkage' ? 'clusterkit.linkage' : `clusterkit.${a.task}.fit`;
   process.stdout.write(JSON.stringify({
-    system, version, task: a.task, status: 'ok', params: a.params, threads: 1, n, d, dtype: 'float32',
+    system, version, task: a.task, status: 'ok', params: a.params, threads: kernelInfo().threads, n, d, dtype: 'float32',
+    kernel_info: kernelInfo(), worker_chunks: kernelStats().workerChunks + parallelStats().workerChunks,
     times_s: times, median_s: median(times), peak_rss_mb: peak, base_rss_mb: base,
     peak_rss_scope: scoped ? 'timed repeats' : 'whole process', load1, node: process.version, result: last.result,
   }) + '\n');
