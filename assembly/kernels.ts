@@ -502,8 +502,9 @@ function sumsChunk(job: usize, c: i32): void {
  * 15 scratch base, 16 scratch stride, 17 mode (0: partials[j] = Σ w·min(closest, d_j);
  * 1: closest = min(closest, d_0), m = 1), 18 inPlace (1: read the rows in place, shifting them
  * by mu in the tile, with their ‖x − mu‖² given in 19 xn (f64 [n]); 0: shift into scratch here),
- * 20 mins (f64 [m × n] or 0):
- * mode 0 also writes min(closest_i, d_ij) there, the closest array after choosing candidate j.
+ * 20 mins (f64 [m × n] or 0), 21 flags (u8 [n]): mode 0 also writes min(closest_i, d_ij) there
+ * (the closest array after choosing candidate j) for the rows it flags 1; rows flagged 0 have
+ * min(closest_i, d_ij) = closest_i for every j and are not written.
  * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the f32 estimate, less its
  * rounding bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
  */
@@ -516,7 +517,7 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const craw = ptr(job, 9), mc = <i32>slot(job, 10), cmax = slot(job, 11);
   const closest = ptr(job, 12), weights = ptr(job, 13), mode = <i32>slot(job, 17);
   const part = ptr(job, 14) + ((<usize>c * <usize>mc) << 3);
-  const mins = ptr(job, 20), colBytes = <usize>n << 3;
+  const mins = ptr(job, 20), colBytes = <usize>n << 3, flags = ptr(job, 21);
   const rowBytes = <usize>d << 2;
   const raw0 = scratchRaw(ptr(job, 15), ptr(job, 16), tid);
   const xs0 = raw0 + align16(<usize>B * rowBytes);
@@ -558,6 +559,25 @@ function potChunk(job: usize, c: i32, tid: i32): void {
       const sq = scr + <usize>q * sBytes;
       if (mode == 0) {
         const w: f64 = weights != 0 ? load<f64>(weights + (<usize>i << 3)) : 1.0;
+        // quick test on all candidates at once: a_j ≥ T (rounded up to f32) means est − bound ≥ clHi,
+        // so min(closest, d_j) = closest for every j — the common case once a few centres are chosen
+        const T: f64 = clHi + bound - x2;
+        if (mc <= 28 && isFinite(T)) {
+          let tf = <f32>T;
+          tf += abs(tf) * <f32>4.76837158203125e-7 + <f32>1e-37;
+          const tv = f32x4.splat(tf);
+          let low = 0;
+          for (let o = 0; o < mc; o += 4) low |= i32x4.bitmask(f32x4.lt(v128.load(sq + (<usize>o << 2)), tv)) << o;
+          if ((low & ((1 << mc) - 1)) == 0) {
+            const wv = w * cl;
+            for (let j = 0; j < mc; j++) {
+              const pj = part + (<usize>j << 3);
+              store<f64>(pj, load<f64>(pj) + wv);
+            }
+            if (mins != 0) store<u8>(flags + <usize>i, 0); // mins not written: all equal closest
+            continue;
+          }
+        }
         for (let j = 0; j < mc; j++) {
           const est: f64 = x2 + <f64>load<f32>(sq + (<usize>j << 2));
           let v = cl;
@@ -568,6 +588,7 @@ function potChunk(job: usize, c: i32, tid: i32): void {
           const pj = part + (<usize>j << 3);
           store<f64>(pj, load<f64>(pj) + w * v);
           if (mins != 0) store<f64>(mins + <usize>j * colBytes + (<usize>i << 3), v);
+          if (mins != 0) store<u8>(flags + <usize>i, 1);
         }
       } else {
         const est: f64 = x2 + <f64>load<f32>(sq);

@@ -4,7 +4,7 @@
  * function returns the chosen row indices; callers copy the rows.
  */
 import type { Rng } from '../core/rng.js';
-import { candidatePotentials, updateClosest, assignNearest, pinRows } from '../kernels/index.js';
+import { candidatePotentials, updateClosest, assignNearest, pinRows, wasmKernelsAvailable } from '../kernels/index.js';
 
 /** Distances D²(x) from every row to the first chosen row, float64 [n]. */
 function firstClosest(x: Float32Array, n: number, d: number, first: number): Float64Array {
@@ -58,8 +58,9 @@ function plusPlus(x: Float32Array, n: number, d: number, k: number, rng: Rng,
   const closest = firstClosest(x, n, d, chosen[0]!);
   const cum = new Float64Array(n);
   const cand = new Float32Array(trials * d), candIdx = new Int32Array(trials), pot = new Float64Array(trials);
-  // the candidates' updated closest arrays, kept when they fit in 256 MB (saves the update pass)
-  const mins = trials * n <= 2 ** 25 ? new Float64Array(trials * n) : null;
+  // the candidates' updated closest arrays (saves the update pass): on the WebAssembly path the
+  // kernel layer keeps them itself for the updateClosest call, so only the TypeScript path asks
+  const mins = !wasmKernelsAvailable() && trials * n <= 2 ** 25 ? new Float64Array(trials * n) : null;
   for (let c = 1; c < k; c++) {
     let s = 0;
     for (let i = 0; i < n; i++) { s += (weights ? weights[i]! : 1) * closest[i]!; cum[i] = s; }

@@ -354,6 +354,40 @@ export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels
   }
 }
 
+/** Module memory left by the last pinned potentials call (see d2Wasm), or null. */
+let d2Cache: {
+  rt: Runtime; x: Float32Array; n: number; d: number; m: number; cand: Float32Array; closest: Float64Array;
+  ptr: number; bytes: number;
+} | null = null;
+
+function dropD2Cache(): void {
+  if (d2Cache) { release(d2Cache.rt, d2Cache.ptr, d2Cache.bytes); d2Cache = null; }
+}
+
+/**
+ * updateClosest from the last potentials call when it is the same data and closest array, the
+ * centre is one of its candidates and closest has not changed since: copy that candidate's
+ * updated array (bitwise what the update computes). Returns false when the cache does not apply.
+ */
+function fromD2Cache(rt: Runtime, x: Float32Array, n: number, d: number, c: Float32Array, closest: Float64Array): boolean {
+  const C = d2Cache;
+  if (!C || C.rt !== rt || C.x !== x || C.n !== n || C.d !== d || C.closest !== closest) return false;
+  let j = -1;
+  for (let t = 0; t < C.m && j < 0; t++) {
+    let same = true;
+    for (let u = 0; u < d && same; u++) same = Object.is(C.cand[t * d + u], c[u]);
+    if (same) j = t;
+  }
+  if (j < 0) return false;
+  const before = f64(rt, C.ptr, n);
+  for (let i = 0; i < n; i++) if (!Object.is(before[i], closest[i])) return false;
+  // rows flagged 0 keep their value; the others take candidate j's
+  const col = f64(rt, C.ptr + 8 * n * (1 + j), n), fl = new Uint8Array(rt.memory.buffer, C.ptr + 8 * n * (C.m + 1), n);
+  for (let i = 0; i < n; i++) if (fl[i]) closest[i] = col[i]!;
+  dropD2Cache();
+  return true;
+}
+
 /**
  * The D² kernels of k-means++ as parallel jobs: mode 'potentials' writes pot[j] =
  * Σ_i w_i·min(closest[i], d_ij) for the m candidates (partials per chunk, added in chunk order);
@@ -366,6 +400,8 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
   mins: Float64Array | null = null): boolean {
   const rt = load();
   if (!rt || m < 1 || d < 1) return false;
+  if (mode === 'update' && fromD2Cache(rt, x, n, d, cand, closest)) return true;
+  dropD2Cache();
   if (pot) pot.fill(0, 0, m);
   if (n === 0) return true;
   const S = new Scope(rt);
@@ -382,21 +418,34 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
       : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 16) / B) * B);
     const rows = Math.min(cap, n);
     const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
-    const pCl = S.take(8 * rows), pW = weights && mode === 'potentials' ? S.take(8 * rows) : 0;
+    // pinned potentials without a `mins` output: keep the input closest and every candidate's
+    // updated closest array in module memory for the updateClosest call that usually follows
+    const keepBytes = 8 * n * (m + 1) + n;
+    const keep = mode === 'potentials' && !mins && pinned >= 0 ? alloc(rt, keepBytes) : -1;
+    const pCl = keep >= 0 ? keep : S.take(8 * rows), pW = weights && mode === 'potentials' ? S.take(8 * rows) : 0;
     const pPart = S.take(8 * m * Math.ceil(rows / B));
-    const pMins = mins && mode === 'potentials' ? S.take(8 * m * rows) : 0;
-    if (!S.ok) return false;
+    const pMins = keep >= 0 ? keep + 8 * n : mins && mode === 'potentials' ? S.take(8 * m * rows) : 0;
+    const pFlags = keep >= 0 ? keep + 8 * n * (m + 1) : pMins ? S.take(rows) : 0;
+    if (!S.ok) { if (keep >= 0) release(rt, keep, keepBytes); return false; }
+    if (keep >= 0) d2Cache = { rt, x, n, d, m, cand: cand.slice(0, m * d), closest, ptr: keep, bytes: keepBytes };
     return forRows(rt, S, x, n, d, cap, 16, (ptr, start, len) => {
       const cl = f64(rt, pCl, len);
       cl.set(closest.subarray(start, start + len));
       if (pW) f64(rt, pW, len).set(weights!.subarray(start, start + len));
       writeJob(rt, pJob, [3, ptr + 4 * start * d, len, d, B, sh ? sh.pMu : P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, m, P.cmax,
-        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? 1 : 0, sh ? sh.xn : 0, pMins]);
+        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? 1 : 0, sh ? sh.xn : 0, pMins, pFlags]);
       const nc = Math.ceil(len / B);
       runJob(rt, pJob, nc, len * m * d);
       if (mode === 'update') closest.set(f64(rt, pCl, len), start);
       else {
-        if (pMins) for (let j = 0; j < m; j++) mins!.set(f64(rt, pMins + 8 * j * len, len), j * n + start);
+        if (mins) {
+          // rows flagged 0 were not written: there every candidate leaves closest as it was
+          const fl = new Uint8Array(rt.memory.buffer, pFlags, len), cl0 = f64(rt, pCl, len);
+          for (let j = 0; j < m; j++) {
+            const col = f64(rt, pMins + 8 * j * len, len), o = j * n + start;
+            for (let i = 0; i < len; i++) mins[o + i] = fl[i] ? col[i]! : cl0[i]!;
+          }
+        }
         const part = f64(rt, pPart, m * nc);
         for (let c = 0; c < nc; c++) for (let j = 0; j < m; j++) pot![j]! += part[c * m + j]!;
       }
