@@ -393,6 +393,18 @@ function align16(b: usize): usize {
   return (b + 15) & ~(<usize>15);
 }
 
+/**
+ * Bound on |(‖x̃‖² + a_j) − ‖x − c_j‖²| for a row with computed ‖x̃‖² = x2, any centre with
+ * ‖c̃_j‖ ≤ cmax: the a_j bound of the top of this file (quad + lin·X + underflow) plus the
+ * rounding of ‖x̃‖² itself (relative 2(d + 6)u). Used by the D² and screening kernels.
+ */
+@inline
+function estBound(x2: f64, d: i32, cmax: f64): f64 {
+  const X = sqrt(x2 * (1 + 2 * (<f64>d + 2) * U));
+  return 8 * U * cmax * cmax + 2 * (2 * <f64>d + 6) * U * cmax * X + (<f64>d + 4) * 4.7e-38
+    + x2 * 2 * (<f64>d + 6) * U + 1e-300;
+}
+
 /** Run chunk c of the job at `job` on thread tid (0 = the calling thread). */
 export function runChunk(job: usize, c: i32, tid: i32): void {
   const kind = <i32>slot(job, 0);
@@ -530,11 +542,6 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   if (inPlace) xn = ptr(job, 19) + (<usize>start << 3);
   else shiftRows(raw, m, d, ptr(job, 5), xs, xn);
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
-  const quad: f64 = 8 * U * cmax * cmax;
-  const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
-  const under: f64 = (<f64>d + 4) * 4.7e-38;
-  const inflate: f64 = 1 + 2 * (<f64>d + 2) * U;
-  const xnRel: f64 = 2 * (<f64>d + 6) * U;
   if (mode == 0) for (let j = 0; j < mc; j++) store<f64>(part + (<usize>j << 3), 0);
   for (let r = 0; r < m; r += 4) {
     if (inPlace) {
@@ -549,9 +556,8 @@ function potChunk(job: usize, c: i32, tid: i32): void {
     for (let q = 0; q < qn; q++) {
       const i = start + r + q;
       const x2 = load<f64>(xn + (<usize>(r + q) << 3));
-      const X = sqrt(x2 * inflate);
-      // |estimate − true d_j| ≤ bound (the a_j bound of the top of this file plus ‖x̃‖²'s)
-      const bound = 2 * (quad + lin * X + under + x2 * xnRel) + 1e-300;
+      // |estimate − true d_j| ≤ bound (twice estBound: generous)
+      const bound = 2 * estBound(x2, d, cmax);
       const cp = closest + (<usize>i << 3);
       const cl = load<f64>(cp);
       const clHi = cl + abs(cl) * 1e-12;
@@ -622,19 +628,13 @@ function distChunk(job: usize, c: i32, tid: i32): void {
   const scr = xn + align16(<usize>B << 3);
   shiftRows(q + <usize>start * rowBytes, m, d, ptr(job, 5), xs, xn);
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
-  const quad: f64 = 8 * U * cmax * cmax;
-  const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
-  const under: f64 = (<f64>d + 4) * 4.7e-38;
-  const inflate: f64 = 1 + 2 * (<f64>d + 2) * U;
-  const xnRel: f64 = 2 * (<f64>d + 6) * U;
   for (let r = 0; r < m; r += 4) {
     tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
     const qn = min(4, m - r);
     for (let t = 0; t < qn; t++) {
       const i = start + r + t;
       const x2 = load<f64>(xn + (<usize>(r + t) << 3));
-      const X = sqrt(x2 * inflate);
-      store<f64>(tol + (<usize>i << 3), quad + lin * X + under + x2 * xnRel + 1e-300);
+      store<f64>(tol + (<usize>i << 3), estBound(x2, d, cmax));
       const sq = scr + <usize>t * sBytes;
       const o = out + ((<usize>i * <usize>nb) << 3);
       for (let j = 0; j < nb; j++) store<f64>(o + (<usize>j << 3), x2 + <f64>load<f32>(sq + (<usize>j << 2)));

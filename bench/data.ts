@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeBlobs } from '../src/datasets/generators.js';
+import { makeBlobs, uniformNoise } from '../src/datasets/generators.js';
 import { kmeansPlusPlus } from '../src/centroid/init.js';
 import { createRng } from '../src/core/rng.js';
 import { kernelFloat32Array } from '../src/kernels/index.js';
@@ -150,4 +150,37 @@ export function readSet(path: string): { n: number; d: number; x: Float32Array }
 /** clusterkit's version from package.json. */
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A density-bench data set: Gaussian blobs (clusterkit makeBlobs) plus uniform noise, rows shuffled together. */
+export interface DensitySpec {
+  name: string;
+  n: number;
+  d: number;
+  centers: number;
+  clusterStd: number;
+  /** Fraction of the n rows that are uniform noise in [−noiseBox, noiseBox]^d (labelled −1). */
+  noise: number;
+  noiseBox: number;
+  seed: number;
+}
+
+/** Generate a DensitySpec set: rows [n × d] and ground truth (noise −1), Fisher–Yates shuffled so any prefix is a fair sample. */
+export function densitySet(s: DensitySpec): { x: Float32Array; labels: Int32Array } {
+  const nNoise = Math.round(s.n * s.noise), nb = s.n - nNoise;
+  const b = makeBlobs({ n: nb, d: s.d, centers: s.centers, clusterStd: s.clusterStd, seed: s.seed });
+  const x = new Float32Array(s.n * s.d), lab = new Int32Array(s.n).fill(-1);
+  x.set(b.x.data);
+  lab.set(b.labels);
+  if (nNoise > 0) x.set(uniformNoise({ n: nNoise, d: s.d, low: -s.noiseBox, high: s.noiseBox, seed: s.seed + 1 }).x.data, nb * s.d);
+  const rng = createRng(s.seed + 2), tmp = new Float32Array(s.d);
+  for (let i = s.n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    if (j === i) continue;
+    tmp.set(x.subarray(i * s.d, (i + 1) * s.d));
+    x.copyWithin(i * s.d, j * s.d, (j + 1) * s.d);
+    x.set(tmp, j * s.d);
+    const l = lab[i]!; lab[i] = lab[j]!; lab[j] = l;
+  }
+  return { x, labels: lab };
 }

@@ -18,10 +18,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import { makeBlobs, uniformNoise } from '../src/datasets/generators.js';
-import { createRng } from '../src/core/rng.js';
 import { adjustedRandIndex } from '../src/metrics/index.js';
-import { DATA_DIR, ROOT, writeAtomic, median } from './data.js';
+import { DATA_DIR, ROOT, writeAtomic, median, densitySet, type DensitySpec } from './data.js';
 
 // ------------------------------------------------------------------------------------ settings
 
@@ -55,18 +53,8 @@ function log(s: string): void { process.stderr.write(`${s}\n`); }
 
 // ------------------------------------------------------------------------------------ data
 
-/** One data set: Gaussian blobs (clusterkit makeBlobs) plus uniform noise, rows shuffled together. */
-interface DataSpec {
-  name: string;
-  n: number;
-  d: number;
-  centers: number;
-  clusterStd: number;
-  /** Fraction of the n rows that are uniform noise in [−noiseBox, noiseBox]^d (labelled −1). */
-  noise: number;
-  noiseBox: number;
-  seed: number;
-}
+/** One data set: see `DensitySpec` in ./data.ts. */
+type DataSpec = DensitySpec;
 
 const DATA: Record<string, DataSpec> = {
   hdb20k: { name: 'hdb20k_5d', n: 20_000, d: 5, centers: 10, clusterStd: 1, noise: 0.05, noiseBox: 12, seed: 11 },
@@ -105,22 +93,7 @@ function exists(name: string, n: number, d: number): boolean {
 function ensureSet(s: DataSpec): void {
   if (exists(s.name, s.n, s.d)) return;
   const t0 = performance.now();
-  const nNoise = Math.round(s.n * s.noise), nb = s.n - nNoise;
-  const b = makeBlobs({ n: nb, d: s.d, centers: s.centers, clusterStd: s.clusterStd, seed: s.seed });
-  const x = new Float32Array(s.n * s.d), lab = new Int32Array(s.n).fill(-1);
-  x.set(b.x.data);
-  lab.set(b.labels);
-  if (nNoise > 0) x.set(uniformNoise({ n: nNoise, d: s.d, low: -s.noiseBox, high: s.noiseBox, seed: s.seed + 1 }).x.data, nb * s.d);
-  // Fisher–Yates over rows, so any prefix is a fair sample.
-  const rng = createRng(s.seed + 2), tmp = new Float32Array(s.d);
-  for (let i = s.n - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    if (j === i) continue;
-    tmp.set(x.subarray(i * s.d, (i + 1) * s.d));
-    x.copyWithin(i * s.d, j * s.d, (j + 1) * s.d);
-    x.set(tmp, j * s.d);
-    const l = lab[i]!; lab[i] = lab[j]!; lab[j] = l;
-  }
+  const { x, labels: lab } = densitySet(s);
   writeSet(s.name, x, lab, s.n, s.d, dataHow(s));
   if (s === DATA.db100k) {
     writeSet(`${s.name}_first${SLICE / 1000}k`, x.slice(0, SLICE * s.d), lab.slice(0, SLICE), SLICE, s.d,

@@ -30,10 +30,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { makeBlobs, uniformNoise } from '../src/datasets/generators.js';
-import { createRng } from '../src/core/rng.js';
 import { adjustedRandIndex, normalizedMutualInfo } from '../src/metrics/index.js';
-import { DATA_DIR, ROOT, writeAtomic } from './data.js';
+import { DATA_DIR, ROOT, writeAtomic, densitySet, type DensitySpec } from './data.js';
 
 // ------------------------------------------------------------------------------------ settings
 
@@ -48,8 +46,8 @@ const MCS = 20;
 const LIB_PARAMS = { min_cluster_size: MCS, min_samples: MCS - 1 };
 const CK_PARAMS = { minClusterSize: MCS, minSamples: MCS - 1 };
 
-/** One of the bench's data sets (same fields and values as density.bench.ts' DataSpec). */
-interface DataSpec { name: string; n: number; d: number; centers: number; clusterStd: number; noise: number; noiseBox: number; seed: number }
+/** One of the density bench's data sets (same values as density.bench.ts). */
+type DataSpec = DensitySpec;
 
 const CASES: Record<string, DataSpec> = {
   '20k': { name: 'hdb20k_5d', n: 20_000, d: 5, centers: 10, clusterStd: 1, noise: 0.05, noiseBox: 12, seed: 11 },
@@ -81,24 +79,10 @@ function log(s: string): void { process.stderr.write(`${s}\n`); }
 
 // ------------------------------------------------------------------------------------ data
 
-/** The density bench's recipe, step for step (bench/density.bench.ts, ensureSet). */
+/** The density bench's recipe (bench/data.ts densitySet). */
 function makeSet(s: DataSpec): { x: Float32Array; truth: Int32Array } {
-  const nNoise = Math.round(s.n * s.noise), nb = s.n - nNoise;
-  const b = makeBlobs({ n: nb, d: s.d, centers: s.centers, clusterStd: s.clusterStd, seed: s.seed });
-  const x = new Float32Array(s.n * s.d), lab = new Int32Array(s.n).fill(-1);
-  x.set(b.x.data);
-  lab.set(b.labels);
-  if (nNoise > 0) x.set(uniformNoise({ n: nNoise, d: s.d, low: -s.noiseBox, high: s.noiseBox, seed: s.seed + 1 }).x.data, nb * s.d);
-  const rng = createRng(s.seed + 2), tmp = new Float32Array(s.d);
-  for (let i = s.n - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    if (j === i) continue;
-    tmp.set(x.subarray(i * s.d, (i + 1) * s.d));
-    x.copyWithin(i * s.d, j * s.d, (j + 1) * s.d);
-    x.set(tmp, j * s.d);
-    const l = lab[i]!; lab[i] = lab[j]!; lab[j] = l;
-  }
-  return { x, truth: lab };
+  const { x, labels } = densitySet(s);
+  return { x, truth: labels };
 }
 
 const bytesOf = (x: Float32Array): Uint8Array => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);

@@ -131,24 +131,32 @@ function scratchStride(B: number, d: number, kp: number): number {
 }
 
 /**
- * The rows of x a call works on, in module memory: the pinned copy when x is pinned, else pieces
- * of at most `maxRows` rows (a multiple of `unit`) copied in one after another. `visit(ptr, start,
- * rows)` is called per piece with the pointer of row `start`.
+ * Rows per piece for a call over n rows: all of them (rounded up to a multiple of `unit`) when
+ * the rows are in module memory already, else a multiple of `unit` whose copy and per-row
+ * buffers (`bytesPerRow`) fit in min(64 MB, half the memory headroom), at least `unit`.
  */
-function forRows(rt: Runtime, S: Scope, x: Float32Array, n: number, d: number, unit: number, extraPerRow: number,
+function pieceRows(rt: Runtime, n: number, unit: number, bytesPerRow: number, inMemory: boolean): number {
+  const all = Math.ceil(n / unit) * unit;
+  if (inMemory) return all;
+  const fit = Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / bytesPerRow / unit) * unit;
+  return Math.min(all, Math.max(unit, fit));
+}
+
+/**
+ * The rows of x a call works on, in module memory: the pinned copy when x is pinned (one visit),
+ * else pieces of `rows` rows copied in one after another. `visit(ptr, start, m)` gets the
+ * pointer of row 0 as if all rows were there (so ptr + 4·start·d is row `start`).
+ */
+function forRows(rt: Runtime, S: Scope, x: Float32Array, n: number, d: number, rows: number,
   visit: (ptr: number, start: number, rows: number) => void): boolean {
   const pinned = pinnedPtr(rt, x);
   if (pinned >= 0) { visit(pinned, 0, n); return true; }
-  const budget = Math.min(64 * 2 ** 20, Math.max(0, memoryHeadroom(rt)) / 2);
-  let rows = Math.floor(budget / (4 * d + extraPerRow) / unit) * unit;
-  if (rows < unit) rows = unit;
-  rows = Math.min(rows, Math.ceil(n / unit) * unit);
-  const p = S.take(4 * rows * d);
+  const p = S.take(4 * Math.min(rows, n) * d);
   if (!S.ok) return false;
   for (let start = 0; start < n; start += rows) {
     const m = Math.min(rows, n - start);
     f32(rt, p, m * d).set(x.subarray(start * d, (start + m) * d));
-    visit(p - 4 * start * d, start, m); // pointer of row `start` minus start rows: chunks index from 0
+    visit(p - 4 * start * d, start, m);
   }
   return true;
 }
@@ -241,7 +249,7 @@ export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Floa
     }
     if (idx) {
       // gather the listed rows into pieces, then assign each piece in order
-      const cap = Math.max(B, Math.min(total, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 24) / B) * B));
+      const cap = pieceRows(rt, total, B, 4 * d + 24, false);
       const pRows = S.take(4 * cap * d), pLab = S.take(4 * cap), pBest = S.take(8 * cap), pSec = S.take(want ? 8 * cap : 8);
       if (!S.ok) return false;
       for (let start = 0; start < total; start += cap) {
@@ -263,10 +271,10 @@ export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Floa
       }
       return true;
     }
-    const cap = pinned >= 0 ? n : Math.max(B, Math.min(n, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 24) / B) * B));
+    const cap = pieceRows(rt, n, B, 4 * d + 24, pinned >= 0);
     const pLab = S.take(4 * cap), pBest = S.take(8 * cap), pSec = S.take(want ? 8 * cap : 8);
     if (!S.ok) return false;
-    const ok = forRows(rt, S, x, n, d, cap, 0, (ptr, start, m) => {
+    const ok = forRows(rt, S, x, n, d, cap, (ptr, start, m) => {
       run(ptr + 4 * start * d, 0, m, pLab, pBest, pSec);
       labels.set(i32(rt, pLab, m), start);
       dist2.set(f64(rt, pBest, m), start);
@@ -294,13 +302,12 @@ export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: 
   try {
     const B = sumsChunkRows(d), stride = k * d + k;
     const pinned = pinnedPtr(rt, x);
-    const cap = pinned >= 0 ? Math.ceil(n / B) * B
-      : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 12 + (8 * stride) / B) / B) * B);
+    const cap = pieceRows(rt, n, B, 4 * d + 12 + (8 * stride) / B, pinned >= 0);
     const pieceChunks = Math.ceil(Math.min(cap, n) / B);
     const pLab = S.take(4 * Math.min(cap, n)), pW = weights ? S.take(8 * Math.min(cap, n)) : 0;
     const pPart = S.take(8 * stride * pieceChunks), pJob = S.take(8 * 32);
     if (!S.ok) return false;
-    return forRows(rt, S, x, n, d, cap, 12, (ptr, start, m) => {
+    return forRows(rt, S, x, n, d, cap, (ptr, start, m) => {
       i32(rt, pLab, m).set(labels.subarray(start, start + m));
       if (weights) f64(rt, pW, m).set(weights.subarray(start, start + m));
       writeJob(rt, pJob, [2, ptr + 4 * start * d, m, d, k, pLab, pW, B, pPart]);
@@ -331,15 +338,14 @@ export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels
   try {
     const B = chunkRows(d);
     const pinned = pinnedPtr(rt, x);
-    const cap = pinned >= 0 ? Math.ceil(n / B) * B
-      : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 12) / B) * B);
+    const cap = pieceRows(rt, n, B, 4 * d + 12, pinned >= 0);
     const rows = Math.min(cap, n);
     const pLab = S.take(4 * rows), pW = weights ? S.take(8 * rows) : 0, pC = S.take(8 * k * d);
     const pPart = S.take(8 * Math.ceil(rows / B)), pJob = S.take(8 * 32);
     if (!S.ok) return null;
     f64(rt, pC, k * d).set(centres.subarray(0, k * d));
     let total = 0;
-    const ok = forRows(rt, S, x, n, d, cap, 12, (ptr, start, m) => {
+    const ok = forRows(rt, S, x, n, d, cap, (ptr, start, m) => {
       i32(rt, pLab, m).set(labels.subarray(start, start + m));
       if (weights) f64(rt, pW, m).set(weights.subarray(start, start + m));
       writeJob(rt, pJob, [5, ptr + 4 * start * d, m, d, pLab, pC, pW, B, pPart]);
@@ -414,8 +420,7 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
     const threads = kernelThreads();
     const stride = scratchStride(B, d, kp);
     const pinned = pinnedPtr(rt, x);
-    const cap = pinned >= 0 ? Math.ceil(n / B) * B
-      : Math.max(B, Math.floor(Math.min(64 * 2 ** 20, memoryHeadroom(rt) / 2) / (4 * d + 16) / B) * B);
+    const cap = pieceRows(rt, n, B, 4 * d + 16, pinned >= 0);
     const rows = Math.min(cap, n);
     const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
     // pinned potentials without a `mins` output: keep the input closest and every candidate's
@@ -428,7 +433,7 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
     const pFlags = keep >= 0 ? keep + 8 * n * (m + 1) : pMins ? S.take(rows) : 0;
     if (!S.ok) { if (keep >= 0) release(rt, keep, keepBytes); return false; }
     if (keep >= 0) d2Cache = { rt, x, n, d, m, cand: cand.slice(0, m * d), closest, ptr: keep, bytes: keepBytes };
-    return forRows(rt, S, x, n, d, cap, 16, (ptr, start, len) => {
+    return forRows(rt, S, x, n, d, cap, (ptr, start, len) => {
       const cl = f64(rt, pCl, len);
       cl.set(closest.subarray(start, start + len));
       if (pW) f64(rt, pW, len).set(weights!.subarray(start, start + len));
