@@ -10,6 +10,7 @@
  *   blobs200k_64d.init100.f32  start centroids [k × d] float32 (rows of the data)
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBlobs, uniformNoise } from '../src/datasets/generators.js';
@@ -133,6 +134,21 @@ export function vmMb(field: 'VmRSS' | 'VmHWM'): number {
 /** Reset the kernel's peak-RSS mark so VmHWM covers the timed part only (Linux ≥ 4.0). */
 export function resetPeak(): boolean {
   try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
+}
+
+/**
+ * Start the timed part of a runner: collect garbage (with --expose-gc), read load1 and the resident
+ * memory with the data loaded (base), reset the peak mark. `peak()` then gives the peak resident
+ * MB since (the whole process's when the mark cannot be reset); `gc` collects between repeats.
+ */
+export function startTimed(): { gc: () => void; load1: number; base: number; scoped: boolean; peak: () => number } {
+  const g = (globalThis as { gc?: () => void }).gc;
+  const gc = (): void => { g?.(); };
+  gc();
+  const load1 = loadavg()[0]!;
+  const base = vmMb('VmRSS');
+  const scoped = resetPeak();
+  return { gc, load1, base, scoped, peak: () => (scoped ? vmMb('VmHWM') : process.resourceUsage().maxRSS / 1024) };
 }
 
 /** Median of the values (mean of the two middle ones for an even count). */

@@ -16,7 +16,6 @@
  *            the tree is cut into k clusters untimed (`fcluster`, SciPy's maxclust) for the labels.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fit as hdbscanFit, type HdbscanOptions } from '../src/density/hdbscan.js';
 import { fit as dbscanFit, type DbscanOptions } from '../src/density/dbscan.js';
@@ -25,7 +24,7 @@ import { linkage } from '../src/hierarchy/linkage.js';
 import { fcluster } from '../src/hierarchy/cut.js';
 import type { LinkageMethod } from '../src/hierarchy/lanceWilliams.js';
 import type { Matrix } from '../src/core/matrix.js';
-import { readSet, packageVersion, vmMb, resetPeak, median } from './data.js';
+import { readSet, packageVersion, startTimed, median } from './data.js';
 import { kernelInfo, kernelStats } from '../src/kernels/index.js';
 import { parallelStats } from '../src/kernels/parallel.js';
 
@@ -115,19 +114,15 @@ async function main(): Promise<void> {
   const X: Matrix = { data: x, rows: n, cols: d };
   const version = packageVersion();
 
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const load1 = loadavg()[0]!;
-  const base = vmMb('VmRSS');
-  const scoped = resetPeak();
+  const { gc, load1, base, scoped, peak: peakMb } = startTimed();
   const times: number[] = [];
   let last: Outcome = { labels: null, result: {} };
   for (let r = 0; r < a.repeats; r++) {
-    gc?.();
+    gc();
     last = runTask(a, X, times);
     process.stderr.write(`  repeat ${r + 1}/${a.repeats}: ${times.at(-1)!.toFixed(4)} s\n`);
   }
-  const peak = scoped ? vmMb('VmHWM') : process.resourceUsage().maxRSS / 1024;
+  const peak = peakMb();
   if (a.outLabels && last.labels) {
     const tmp = `${a.outLabels}.tmp${process.pid}`;
     writeFileSync(tmp, Array.from(last.labels).join('\n') + '\n');

@@ -18,14 +18,13 @@
  * `threads_requested` echoes CLUSTERKIT_THREADS and `kernel_info` the whole record.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fit } from '../src/centroid/kmeans.js';
 import { kmeansPlusPlus } from '../src/centroid/init.js';
 import { createRng } from '../src/core/rng.js';
 import * as K from '../src/kernels/index.js';
 import { assignNearest, sqDistRow, getKernelBackend, wasmKernelsAvailable } from '../src/kernels/index.js';
-import { readF32, readSet, packageVersion, vmMb, resetPeak, median } from './data.js';
+import { readF32, readSet, packageVersion, startTimed, median } from './data.js';
 
 interface Args {
   task: 'fit' | 'seed';
@@ -92,16 +91,12 @@ async function main(): Promise<void> {
   if (a.task === 'fit' && !c0 && !kpp) throw new Error('run-ours: --init must be given for --task fit (a [k × d] .f32 file or k-means++). Got nothing.');
   const version = packageVersion();
 
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const load1 = loadavg()[0]!;
-  const base = vmMb('VmRSS');
-  const scoped = resetPeak();
+  const { gc, load1, base, scoped, peak: peakMb } = startTimed();
   const times: number[] = [];
   let centres: Float32Array = new Float32Array(0), nIter = 0, converged = false, distances = 0, firstIterS = 0, lastIterS = 0;
   let seedingS = 0, itersS = 0, algorithm: string = a.algorithm;
   for (let r = 0; r < a.repeats; r++) {
-    gc?.();
+    gc();
     const t0 = performance.now();
     if (a.task === 'fit') {
       const res = fit({ data: x, rows: n, cols: d }, { k: a.k, init: c0 ?? 'k-means++', nInit: 1, maxIter: a.maxIter, tol: a.tol,
@@ -123,7 +118,7 @@ async function main(): Promise<void> {
     process.stderr.write(`  repeat ${r + 1}/${a.repeats}: ${times.at(-1)!.toFixed(4)} s\n`);
   }
   const ki = kernelInfo();
-  const peak = scoped ? vmMb('VmHWM') : process.resourceUsage().maxRSS / 1024;
+  const peak = peakMb();
   const result: Record<string, number | boolean> = { inertia_f64: inertiaF64(x, n, d, centres, a.k) };
   if (a.task === 'fit') {
     Object.assign(result, { n_iter: nIter, converged, distances, first_iter_s: firstIterS, last_iter_s: lastIterS,
