@@ -117,59 +117,102 @@ let gBest: f64 = 0;
 let gSecond: f64 = 0;
 let gLabel: i32 = 0;
 
+/** Take exact distance e of centre j (any order of j: ties go to the lowest index). */
 @inline
 function consider(e: f64, j: i32): void {
-  if (e < gBest) { gSecond = gBest; gBest = e; gLabel = j; } else if (e < gSecond) gSecond = e;
+  if (e < gBest || (e == gBest && j < gLabel)) { gSecond = gBest; gBest = e; gLabel = j; } else if (e < gSecond) gSecond = e;
 }
 
 /**
  * Pick the nearest (and second nearest) centre of one row from its approximate values
- * a [kp] (f32) and the exact re-evaluation described at the top.
+ * a [8·np] (f32) and the exact re-evaluation described at the top. pm [np] (f32x4): the row's
+ * pair minima from the tile, lane l of panel p = min(a[8p + l], a[8p + 4 + l]); they give the
+ * smallest value and the panels to look into, so a row costs np vector steps, not 2·np.
+ * hits [np] i32: room for scanPanels.
  */
-function finishRow(a: usize, kp: i32, k: i32, slack: f64, wantSecond: bool, xr: usize, craw: usize, d: i32): void {
+function finishRow(a: usize, pm: usize, hits: usize, np: i32, k: i32, slack: f64, wantSecond: bool, xr: usize,
+  craw: usize, d: i32): void {
   gBest = Infinity; gSecond = Infinity; gLabel = 0;
   const rowBytes = <usize>d << 2;
-  let m1 = f32x4.splat(Infinity), m2 = f32x4.splat(Infinity);
-  const end = a + (<usize>kp << 2);
+  // pmin/pmax are single instructions and skip NaN scores, which cannot occur with a finite
+  // slack ≤ 1e30 (see below: a NaN row or centre has a non-finite bound, and no product overflows)
+  const inf = f32x4.splat(Infinity);
+  let m1 = inf, m2 = inf;
+  const pend = pm + (<usize>np << 4);
   if (wantSecond) {
-    for (let p = a; p < end; p += 16) {
-      const v = v128.load(p);
-      m2 = f32x4.min(m2, f32x4.max(m1, v));
-      m1 = f32x4.min(m1, v);
+    const end = a + (<usize>np << 5);
+    let m1b = inf, m2b = inf;
+    for (let p = a; p < end; p += 32) {
+      const v = v128.load(p), w = v128.load(p, 16);
+      m2 = f32x4.pmin(m2, f32x4.pmax(m1, v));
+      m1 = f32x4.pmin(m1, v);
+      m2b = f32x4.pmin(m2b, f32x4.pmax(m1b, w));
+      m1b = f32x4.pmin(m1b, w);
     }
+    m2 = f32x4.pmin(f32x4.pmin(m2, m2b), f32x4.pmax(m1, m1b));
+    m1 = f32x4.pmin(m1, m1b);
   } else {
-    for (let p = a; p < end; p += 16) m1 = f32x4.min(m1, v128.load(p));
+    let m1b = inf, p = pm;
+    for (; p + 32 <= pend; p += 32) {
+      m1 = f32x4.pmin(m1, v128.load(p));
+      m1b = f32x4.pmin(m1b, v128.load(p, 16));
+    }
+    if (p < pend) m1 = f32x4.pmin(m1, v128.load(p));
+    m1 = f32x4.pmin(m1, m1b);
   }
-  // smallest and second smallest over the lanes
-  const l0 = f32x4.extract_lane(m1, 0), l1 = f32x4.extract_lane(m1, 1);
-  const l2 = f32x4.extract_lane(m1, 2), l3 = f32x4.extract_lane(m1, 3);
-  const lo01 = min(l0, l1), hi01 = max(l0, l1), lo23 = min(l2, l3), hi23 = max(l2, l3);
-  const a1: f64 = <f64>min(lo01, lo23);
+  // smallest and second smallest over the lanes, branch-free in SIMD (scalar f32 min/max have
+  // NaN rules that V8 compiles to data-dependent branches)
+  const sw = v128.shuffle<f32>(m1, m1, 1, 0, 3, 2);
+  const lo = f32x4.pmin(m1, sw), hi = f32x4.pmax(m1, sw);       // (lo01, lo01, lo23, lo23), (hi01, …)
+  const lo2 = v128.shuffle<f32>(lo, lo, 2, 3, 0, 1);
+  const a1: f64 = <f64>f32x4.extract_lane(f32x4.pmin(lo, lo2), 0);
   let ref = a1;
   if (wantSecond) {
-    const sec1 = min(max(lo01, lo23), min(hi01, hi23));
-    const s2 = min(min(f32x4.extract_lane(m2, 0), f32x4.extract_lane(m2, 1)),
-      min(f32x4.extract_lane(m2, 2), f32x4.extract_lane(m2, 3)));
-    ref = <f64>min(sec1, s2);
+    const hi2 = v128.shuffle<f32>(hi, hi, 2, 3, 0, 1);
+    let sec = f32x4.pmin(f32x4.pmax(lo, lo2), f32x4.pmin(hi, hi2)); // second smallest of m1's lanes
+    let s2 = f32x4.pmin(m2, v128.shuffle<f32>(m2, m2, 1, 0, 3, 2));
+    s2 = f32x4.pmin(s2, v128.shuffle<f32>(s2, s2, 2, 3, 0, 1));
+    sec = f32x4.pmin(sec, s2);
+    ref = <f64>f32x4.extract_lane(sec, 0);
   }
   const thr = ref + slack;
-  if (!isFinite(thr) || !isFinite(a1)) {
+  // a slack above 1e30 means ‖x̃‖·‖c̃‖ near the f32 range, where the tile could overflow
+  if (!isFinite(thr) || !isFinite(a1) || slack > 1e30) {
     for (let j = 0; j < k; j++) consider(exactDist(xr, craw + <usize>j * rowBytes, d), j);
     return;
   }
   // round the threshold up to f32 and a little beyond
   let tf = <f32>thr;
   tf += abs(tf) * <f32>4.76837158203125e-7 + <f32>1e-37;
-  const tv = f32x4.splat(tf);
-  let j0 = 0;
-  for (let p = a; p < end; p += 16, j0 += 4) {
-    let bits = i32x4.bitmask(f32x4.le(v128.load(p), tv));
+  const nHit = scanPanels(pm, np, f32x4.splat(tf), hits);
+  for (let h = 0; h < nHit; h++) {
+    const e = load<i32>(hits + (<usize>h << 2));
+    const j0 = (e >> 4) << 3;
+    let bits = e & 15;
     while (bits != 0) {
       const j = j0 + ctz(bits);
       bits &= bits - 1;
-      if (j < k) consider(exactDist(xr, craw + <usize>j * rowBytes, d), j);
+      if (j < k && load<f32>(a + (<usize>j << 2)) <= tf) consider(exactDist(xr, craw + <usize>j * rowBytes, d), j);
+      if (j + 4 < k && load<f32>(a + (<usize>(j + 4) << 2)) <= tf) consider(exactDist(xr, craw + <usize>(j + 4) * rowBytes, d), j + 4);
     }
   }
+}
+
+/**
+ * Note the panels whose pair minima (pm [np] f32x4) have a lane ≤ tv: (p << 4) | lane bits, in
+ * order, to hits [np] i32; returns how many. Its own small function so that V8 compiles it to a
+ * tight loop (inlined, the threshold and spilled counters were recomputed and reloaded per step).
+ */
+function scanPanels(pm: usize, np: i32, tv: v128, hits: usize): i32 {
+  let n = 0;
+  for (let p = 0; p < np; p++) {
+    const bits = i32x4.bitmask(f32x4.le(v128.load(pm + (<usize>p << 4)), tv));
+    if (bits != 0) {
+      store<i32>(hits + (<usize>n << 2), (p << 4) | bits);
+      n++;
+    }
+  }
+  return n;
 }
 
 /** a·b + c on f32x4: fused (relaxed SIMD) in the relaxed build, mul then add in the plain one. */
@@ -179,19 +222,26 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/** Write ‖c̃‖² − 2·acc for the 4 × 8 accumulators of a tile: row q at s + q·sBytes. */
+/** Write the 8 scores v0 | v1 of one row of a tile at s and their pair minimum at pm. */
 @inline
-function storeTile(s: usize, sBytes: usize, cn: usize, a00: v128, a01: v128, a10: v128, a11: v128,
-  a20: v128, a21: v128, a30: v128, a31: v128): void {
+function storeRow(s: usize, pm: usize, v0: v128, v1: v128): void {
+  v128.store(s, v0);
+  v128.store(s, v1, 16);
+  v128.store(pm, f32x4.pmin(v0, v1));
+}
+
+/**
+ * Write ‖c̃‖² − 2·acc for the 4 × 8 accumulators of a tile: row q's scores at s + q·sBytes, its
+ * pair minima at pm + q·pmBytes.
+ */
+@inline
+function storeTile(s: usize, sBytes: usize, pm: usize, pmBytes: usize, cn: usize, a00: v128, a01: v128, a10: v128,
+  a11: v128, a20: v128, a21: v128, a30: v128, a31: v128): void {
   const n0 = v128.load(cn), n1 = v128.load(cn, 16);
-  v128.store(s, f32x4.sub(n0, f32x4.add(a00, a00)));
-  v128.store(s, f32x4.sub(n1, f32x4.add(a01, a01)), 16);
-  v128.store(s + sBytes, f32x4.sub(n0, f32x4.add(a10, a10)));
-  v128.store(s + sBytes, f32x4.sub(n1, f32x4.add(a11, a11)), 16);
-  v128.store(s + 2 * sBytes, f32x4.sub(n0, f32x4.add(a20, a20)));
-  v128.store(s + 2 * sBytes, f32x4.sub(n1, f32x4.add(a21, a21)), 16);
-  v128.store(s + 3 * sBytes, f32x4.sub(n0, f32x4.add(a30, a30)));
-  v128.store(s + 3 * sBytes, f32x4.sub(n1, f32x4.add(a31, a31)), 16);
+  storeRow(s, pm, f32x4.sub(n0, f32x4.add(a00, a00)), f32x4.sub(n1, f32x4.add(a01, a01)));
+  storeRow(s + sBytes, pm + pmBytes, f32x4.sub(n0, f32x4.add(a10, a10)), f32x4.sub(n1, f32x4.add(a11, a11)));
+  storeRow(s + 2 * sBytes, pm + 2 * pmBytes, f32x4.sub(n0, f32x4.add(a20, a20)), f32x4.sub(n1, f32x4.add(a21, a21)));
+  storeRow(s + 3 * sBytes, pm + 3 * pmBytes, f32x4.sub(n0, f32x4.add(a30, a30)), f32x4.sub(n1, f32x4.add(a31, a31)));
 }
 
 /**
@@ -199,8 +249,9 @@ function storeTile(s: usize, sBytes: usize, cn: usize, a00: v128, a01: v128, a10
  * rows at xg (groupBytes = 16·d) and every panel of 8 shifted centres, write the approximate
  * a_j = ‖c̃_j‖² − 2·x̃·c̃_j (f32) of row q to scratch + q·sBytes + 4j. 8 accumulators of 4 lanes.
  */
-@inline
-function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32, scratch: usize, sBytes: usize): void {
+function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32, scratch: usize, sBytes: usize,
+  pm: usize): void {
+  const pmBytes = <usize>np << 4;
   const xend = xg + groupBytes;
   let pc = panels;
   let so: usize = 0;
@@ -219,7 +270,7 @@ function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32
       a30 = madd(b3, c0, a30); a31 = madd(b3, c1, a31);
       pc += 32;
     }
-    storeTile(scratch + so, sBytes, cn + so, a00, a01, a10, a11, a20, a21, a30, a31);
+    storeTile(scratch + so, sBytes, pm + (so >> 1), pmBytes, cn + so, a00, a01, a10, a11, a20, a21, a30, a31);
     so += 32;
   }
 }
@@ -228,9 +279,9 @@ function tile4x8(xg: usize, groupBytes: usize, panels: usize, cn: usize, np: i32
  * tile4x8 on 4 rows read in place (p0 … p3, f32 [d] each) and shifted on the fly by mu [d]
  * (f32 x − mu, the same rounding as shiftRows): no interleaved copy of the rows is needed.
  */
-@inline
 function tile4x8rows(p0: usize, p1: usize, p2: usize, p3: usize, mu: usize, d: i32, panels: usize, cn: usize, np: i32,
-  scratch: usize, sBytes: usize): void {
+  scratch: usize, sBytes: usize, pm: usize): void {
+  const pmBytes = <usize>np << 4;
   const end = <usize>d << 2;
   let pc = panels;
   let so: usize = 0;
@@ -250,7 +301,7 @@ function tile4x8rows(p0: usize, p1: usize, p2: usize, p3: usize, mu: usize, d: i
       a30 = madd(b3, c0, a30); a31 = madd(b3, c1, a31);
       pc += 32;
     }
-    storeTile(scratch + so, sBytes, cn + so, a00, a01, a10, a11, a20, a21, a30, a31);
+    storeTile(scratch + so, sBytes, pm + (so >> 1), pmBytes, cn + so, a00, a01, a10, a11, a20, a21, a30, a31);
     so += 32;
   }
 }
@@ -260,29 +311,30 @@ function tile4x8rows(p0: usize, p1: usize, p2: usize, p3: usize, mu: usize, d: i
  * xs: shifted rows in 4-row interleaved layout (shiftRows); xn [m] f64 their ‖x̃‖²;
  * raw [m × d] f32 the unshifted rows; panels: shifted centres, kp = 8·np of them (padding
  * centres are zero), laid out [np][d][8]; cn [kp] f32 their ‖c̃‖² (+∞ for padding); craw [k × d]
- * f32 raw centres; cmax ≥ max_j ‖c̃_j‖; scratch [4 × kp] f32.
+ * f32 raw centres; cmax ≥ max_j ‖c̃_j‖; scratch: the tile scratch of scratchHits.
  * Outputs: lab [m] i32, best [m] f64 and (when wantSecond) second [m] f64 exact squared distances.
  */
-export function assignBlock(xs: usize, xn: usize, raw: usize, m: i32, d: i32,
+function assignBlock(xs: usize, xn: usize, raw: usize, m: i32, d: i32,
   panels: usize, cn: usize, np: i32, craw: usize, k: i32, cmax: f64,
   scratch: usize, lab: usize, best: usize, second: usize, wantSecond: i32): void {
   const kp = np << 3;
   const groupBytes = <usize>d << 4;      // 4 interleaved rows
-  const sBytes = <usize>kp << 2;
+  const sBytes = <usize>kp << 2, pm = scratch + (<usize>kp << 4), pmBytes = <usize>np << 4, hits = scratchHits(scratch, kp);
   const rowBytes = <usize>d << 2;
   const quad: f64 = 8 * U * cmax * cmax;
   const lin: f64 = 2 * (2 * <f64>d + 6) * U * cmax;
   const under: f64 = (<f64>d + 4) * 4.7e-38;
   const inflate: f64 = 1 + 2 * (<f64>d + 2) * U;
   for (let r = 0; r < m; r += 4) {
-    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, panels, cn, np, scratch, sBytes);
+    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, panels, cn, np, scratch, sBytes, pm);
     const qn = min(4, m - r);
     for (let q = 0; q < qn; q++) {
       const i = r + q;
       const x2 = load<f64>(xn + (<usize>i << 3));
       const X = sqrt(x2 * inflate);
       const slack = 2 * (quad + lin * X + under);
-      finishRow(scratch + <usize>q * sBytes, kp, k, slack, wantSecond != 0, raw + <usize>i * rowBytes, craw, d);
+      finishRow(scratch + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, wantSecond != 0,
+        raw + <usize>i * rowBytes, craw, d);
       store<i32>(lab + (<usize>i << 2), gLabel);
       store<f64>(best + (<usize>i << 3), gBest);
       if (wantSecond) store<f64>(second + (<usize>i << 3), gSecond);
@@ -377,6 +429,8 @@ const KIND_SUMS: i32 = 2;
 const KIND_POT: i32 = 3;
 const KIND_DIST: i32 = 4;
 const KIND_LABELLED: i32 = 5;
+const KIND_QUANT: i32 = 6;
+const KIND_ASSIGN_Q: i32 = 7;
 
 @inline
 function slot(job: usize, i: i32): f64 {
@@ -405,6 +459,16 @@ function estBound(x2: f64, d: i32, cmax: f64): f64 {
     + x2 * 2 * (<f64>d + 6) * U + 1e-300;
 }
 
+/**
+ * The tile scratch (for kp = 8·np padded centres, one per thread): scores [4][kp] f32 (16·kp
+ * bytes), pair minima [4][np] f32x4 (8·kp), tileQ's 2·s_i [4] f32 (16), then finishRow's hits
+ * [np] i32 (kp/2), which start here.
+ */
+@inline
+function scratchHits(scratch: usize, kp: i32): usize {
+  return scratch + (<usize>kp << 4) + (<usize>kp << 3) + 16;
+}
+
 /** Run chunk c of the job at `job` on thread tid (0 = the calling thread). */
 export function runChunk(job: usize, c: i32, tid: i32): void {
   const kind = <i32>slot(job, 0);
@@ -413,11 +477,14 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
   else if (kind == KIND_POT) potChunk(job, c, tid);
   else if (kind == KIND_DIST) distChunk(job, c, tid);
   else if (kind == KIND_LABELLED) labelledChunk(job, c);
+  else if (kind == KIND_QUANT) quantChunk(job, c);
+  else if (kind == KIND_ASSIGN_Q) assignQChunk(job, c, tid);
 }
 
 /**
  * Scratch of thread tid for a chunk of B rows in d dims against kp padded centres:
- * raw [B × d] f32 (gathered rows) | xs [⌈B/4⌉·4 × d] f32 | xn [B] f64 | scores [4 × kp] f32.
+ * raw [B × d] f32 (gathered rows) | xs [⌈B/4⌉·4 × d] f32 | xn [B] f64 | scores [4 × kp] f32 |
+ * pair minima [4 × kp/8] f32x4 (the int16 jobs use only the last two).
  */
 @inline
 function scratchRaw(base: usize, stride: usize, tid: i32): usize {
@@ -517,8 +584,11 @@ function sumsChunk(job: usize, c: i32): void {
  * 20 mins (f64 [m × n] or 0), 21 flags (u8 [n]): mode 0 also writes min(closest_i, d_ij) there
  * (the closest array after choosing candidate j) for the rows it flags 1; rows flagged 0 have
  * min(closest_i, d_ij) = closest_i for every j and are not written.
- * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the f32 estimate, less its
- * rounding bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
+ * 22 image (i16, 0 = none), 23 info, 24 dp, 25 cs (cn = slot 7 = cs + 32·np), 26 R, 27 F, 28 Cn: when an image is given the
+ * rows' estimates come from the int16 tile (tileQ, bound qBound; panels, cn then hold the
+ * quantised candidates) and slots 5, 18, 19 are not used.
+ * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the estimate, less its
+ * error bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
  */
 function potChunk(job: usize, c: i32, tid: i32): void {
   const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
@@ -536,28 +606,36 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const xn0 = xs0 + align16(<usize>((B + 3) & ~3) * rowBytes);
   const scr = xn0 + align16(<usize>B << 3);
   const raw = x + <usize>start * rowBytes;
+  const img = ptr(job, 22), info = ptr(job, 23), pairBytes = <usize>slot(job, 24) << 1;
+  const R = slot(job, 26), F = slot(job, 27), Cn = slot(job, 28);
   const inPlace = ptr(job, 18) != 0;
   const xs = xs0;
   let xn = xn0;
-  if (inPlace) xn = ptr(job, 19) + (<usize>start << 3);
+  if (img != 0) xn = 0;
+  else if (inPlace) xn = ptr(job, 19) + (<usize>start << 3);
   else shiftRows(raw, m, d, ptr(job, 5), xs, xn);
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
   if (mode == 0) for (let j = 0; j < mc; j++) store<f64>(part + (<usize>j << 3), 0);
   for (let r = 0; r < m; r += 4) {
-    if (inPlace) {
+    if (img != 0) {
+      const last = start + m - 1, i0 = start + r, i1 = min(i0 + 1, last), i2 = min(i0 + 2, last), i3 = min(i0 + 3, last);
+      tileQRows(img, info, pairBytes, i0, i1, i2, i3, ptr(job, 6), np, scr, ptr(job, 25));
+    } else if (inPlace) {
       const last = m - 1; // rows past the end repeat the last one (their scores are not used)
       const p0 = raw + <usize>r * rowBytes, p1 = raw + <usize>min(r + 1, last) * rowBytes;
       const p2 = raw + <usize>min(r + 2, last) * rowBytes, p3 = raw + <usize>min(r + 3, last) * rowBytes;
-      tile4x8rows(p0, p1, p2, p3, ptr(job, 5), d, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+      tile4x8rows(p0, p1, p2, p3, ptr(job, 5), d, ptr(job, 6), ptr(job, 7), np, scr, sBytes, scr + (<usize>kp << 4));
     } else {
-      tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+      tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes,
+        scr + (<usize>kp << 4));
     }
     const qn = min(4, m - r);
     for (let q = 0; q < qn; q++) {
       const i = start + r + q;
-      const x2 = load<f64>(xn + (<usize>(r + q) << 3));
-      // |estimate − true d_j| ≤ bound (twice estBound: generous)
-      const bound = 2 * estBound(x2, d, cmax);
+      const inf = info + (<usize>i << 5);
+      const x2 = img != 0 ? load<f64>(inf, 24) : load<f64>(xn + (<usize>(r + q) << 3));
+      // |estimate − true d_j| ≤ bound (twice the proven bound: generous)
+      const bound = img != 0 ? 2 * qBound(inf, R, F, Cn, d, true) : 2 * estBound(x2, d, cmax);
       const cp = closest + (<usize>i << 3);
       const cl = load<f64>(cp);
       const clHi = cl + abs(cl) * 1e-12;
@@ -629,7 +707,8 @@ function distChunk(job: usize, c: i32, tid: i32): void {
   shiftRows(q + <usize>start * rowBytes, m, d, ptr(job, 5), xs, xn);
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
   for (let r = 0; r < m; r += 4) {
-    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes);
+    tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes,
+      scr + (<usize>kp << 4));
     const qn = min(4, m - r);
     for (let t = 0; t < qn; t++) {
       const i = start + r + t;
@@ -666,4 +745,184 @@ function labelledChunk(job: usize, c: i32): void {
     total += weights != 0 ? load<f64>(weights + (<usize>i << 3)) * s : s;
   }
   store<f64>(ptr(job, 8) + (<usize>c << 3), total);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quantised screening (int16). For pinned rows the JavaScript side keeps an int16 image of the
+// data centred on its float64 mean μ: x̃_i = x_i − μ ≈ s_i·q_i, with s_i = max_t |x̃_it| / Q rounded
+// to f32 and q_i ∈ [−Q, Q]^dp (dp = d rounded up to a multiple of 4, zero padded; Q ≤ √((2³¹ − 1)/dp), so no integer dot
+// product can overflow). Centres are quantised the same way on every call. i32x4.dot_i16x8_s
+// (pmaddwd: 8 multiply-adds per instruction, exact) then gives x̃·c̃_j ≈ s_i·s_j·(q_i·q_j) at twice
+// the rate of the float32 tile. With e_i = x̃_i − s_i q_i and e_j = c̃_j − s_j q_j,
+//   |x̃_i·c̃_j − s_i s_j q_i·q_j| ≤ ‖s_i q_i‖·‖e_j‖ + ‖e_i‖·‖s_j q_j‖ + ‖e_i‖·‖e_j‖,
+// so the row image's norms P_i = ‖s_i q_i‖, E_i = ‖e_i‖ and the centres' maxima R = max ‖s_j q_j‖,
+// F = max ‖e_j‖ bound the estimate a_ij = ‖c̃_j‖² − 2 s_i s_j q_i·q_j (see qBound); the exact
+// stage is the float32 path's (finishRow, exactDist on the raw values), so labels and distances
+// are the same as there. Rows whose largest centred value lies outside [1e-9, 1e9] get s_i = 0:
+// the whole row counts as error (E_i = ‖x̃_i‖), which keeps the bound true without f32 under- or
+// overflow; a non-finite row has a non-finite bound and is evaluated exactly against every centre.
+
+/**
+ * Bound on |a_ij − (‖c̃_j‖² − 2·x̃_i·c̃_j)| for the row image info at `inf` (f64: s, P, E, ‖x̃‖²)
+ * and every centre of a call with maxima R, F, and Cn ≥ max ‖c̃_j‖²: the quantisation term
+ * above, the f32 rounding of ‖c̃_j‖², of the conversion and the two products (≤ 4u·Cn + 16u·P·R),
+ * the float64 rounding of the centring and of the norms (the 1e-9 and 1e-15 terms). With
+ * withRow, also the error of the row's computed ‖x̃‖² (needed where x2 + a_ij is compared with
+ * an exact distance).
+ */
+@inline
+function qBound(inf: usize, R: f64, F: f64, Cn: f64, d: i32, withRow: bool): f64 {
+  const P = load<f64>(inf, 8), E = load<f64>(inf, 16), x2 = load<f64>(inf, 24);
+  const X = sqrt(x2);
+  let b = 2 * (P * F + E * R + E * F) * (1 + 1e-9) + 4 * U * Cn + 16 * U * P * R
+    + 1e-15 * (x2 + Cn + 2 * X * sqrt(Cn)) + 1e-300;
+  if (withRow) b += x2 * (<f64>d + 4) * 2.3e-16;
+  return b;
+}
+
+/**
+ * Quantise chunk c of the pinned rows (kind 6). Slots: 1 x (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu
+ * (f64 [d]), 6 Q, 7 dp, 8 image (i16 [n × dp], written), 9 info (f64 [n × 4], written: s_i (an
+ * f32 value), P_i, E_i, ‖x̃_i‖², all norms summed in float64 over t in order).
+ */
+function quantChunk(job: usize, c: i32): void {
+  const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
+  const mu = ptr(job, 5), Q: f64 = slot(job, 6), dp = <i32>slot(job, 7), img = ptr(job, 8), info = ptr(job, 9);
+  const start = c * B, end = min(n, start + B);
+  const rowBytes = <usize>d << 2;
+  for (let i = start; i < end; i++) {
+    const xr = x + <usize>i * rowBytes, qr = img + ((<usize>i * <usize>dp) << 1);
+    let amax: f64 = 0, x2: f64 = 0;
+    for (let t = 0; t < d; t++) {
+      const v = <f64>load<f32>(xr + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+      amax = max(amax, abs(v));
+      x2 += v * v;
+    }
+    let s: f32 = 0;
+    if (amax >= 1e-9 && amax <= 1e9) s = <f32>(amax / Q);
+    const inv: f64 = s > 0 ? 1.0 / <f64>s : 0;
+    let P: f64 = 0, E: f64 = 0;
+    for (let t = 0; t < d; t++) {
+      const v = <f64>load<f32>(xr + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+      const q = min(Q, max(-Q, nearest(v * inv)));
+      store<i16>(qr + (<usize>t << 1), <i16>q);
+      const sq = <f64>s * q; // exact: 24-bit × 16-bit
+      const r = v - sq;
+      P += sq * sq;
+      E += r * r;
+    }
+    for (let t = d; t < dp; t++) store<i16>(qr + (<usize>t << 1), 0);
+    const o = info + (<usize>i << 5);
+    store<f64>(o, <f64>s); store<f64>(o, sqrt(P), 8); store<f64>(o, sqrt(E), 16); store<f64>(o, x2, 24);
+  }
+}
+
+/**
+ * The int16 register tile: 4 image rows (p0 … p3, i16 [dp] each, pairBytes = 2·dp, dp a multiple
+ * of 4) × every panel of 8 quantised centres ([np][dp/2][8][2] i16), exact i32 dot products
+ * (4 columns per loop step), then the scores a_j = ‖c̃_j‖² − (f32(q·q_j)·s_j)·(2 s_i) as f32.
+ * cc: the centres' scales cs [8·np] f32 (padding 0) then cn [8·np] f32 ‖c̃_j‖² (padding +∞).
+ * scratch (sBytes = 32·np): scores [4][8·np] f32 (row q at scratch + q·sBytes), pair minima
+ * [4][np] f32x4 at scratch + 4·sBytes (storeRow), and, read here, the rows' 2·s_i [4] f32 at
+ * scratch + 6·sBytes. Few arguments and its own function: V8 keeps the 8 accumulators in registers.
+ */
+function tileQ(p0: usize, p1: usize, p2: usize, p3: usize, pairBytes: usize, panels: usize, np: i32,
+  scratch: usize, cc: usize): void {
+  const sBytes = <usize>np << 5, pmBytes = <usize>np << 4;
+  let pc = panels;
+  let so: usize = 0;
+  for (let p = 0; p < np; p++) {
+    let a00 = i32x4.splat(0), a01 = i32x4.splat(0), a10 = i32x4.splat(0), a11 = i32x4.splat(0);
+    let a20 = i32x4.splat(0), a21 = i32x4.splat(0), a30 = i32x4.splat(0), a31 = i32x4.splat(0);
+    for (let o: usize = 0; o < pairBytes; o += 4) {
+      const c0 = v128.load(pc), c1 = v128.load(pc, 16);
+      const b0 = v128.load32_splat(p0 + o);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b0, c0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b0, c1));
+      const b1 = v128.load32_splat(p1 + o);
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b1, c0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b1, c1));
+      const b2 = v128.load32_splat(p2 + o);
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b2, c0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b2, c1));
+      const b3 = v128.load32_splat(p3 + o);
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b3, c0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b3, c1));
+      pc += 32;
+    }
+    const o = scratch + so, m = scratch + 4 * sBytes + (so >> 1), tq = scratch + 6 * sBytes;
+    const s0 = v128.load(cc + so), s1 = v128.load(cc + so, 16);
+    const n0 = v128.load(cc + sBytes + so), n1 = v128.load(cc + sBytes + so, 16);
+    let t = v128.load32_splat(tq);
+    storeRow(o, m, f32x4.sub(n0, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a00), s0), t)),
+      f32x4.sub(n1, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a01), s1), t)));
+    t = v128.load32_splat(tq, 4);
+    storeRow(o + sBytes, m + pmBytes, f32x4.sub(n0, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a10), s0), t)),
+      f32x4.sub(n1, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a11), s1), t)));
+    t = v128.load32_splat(tq, 8);
+    storeRow(o + 2 * sBytes, m + 2 * pmBytes, f32x4.sub(n0, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a20), s0), t)),
+      f32x4.sub(n1, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a21), s1), t)));
+    t = v128.load32_splat(tq, 12);
+    storeRow(o + 3 * sBytes, m + 3 * pmBytes, f32x4.sub(n0, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a30), s0), t)),
+      f32x4.sub(n1, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(a31), s1), t)));
+    so += 32;
+  }
+}
+
+/** Run tileQ on image rows i0 … i3 (their 2·s_i from info go to the scratch first). */
+@inline
+function tileQRows(img: usize, info: usize, pairBytes: usize, i0: i32, i1: i32, i2: i32, i3: i32, panels: usize,
+  np: i32, scratch: usize, cc: usize): void {
+  const tq = scratch + (<usize>np << 5) * 6;
+  store<f32>(tq, twoScale(info, i0)); store<f32>(tq, twoScale(info, i1), 4);
+  store<f32>(tq, twoScale(info, i2), 8); store<f32>(tq, twoScale(info, i3), 12);
+  tileQ(img + <usize>i0 * pairBytes, img + <usize>i1 * pairBytes, img + <usize>i2 * pairBytes,
+    img + <usize>i3 * pairBytes, pairBytes, panels, np, scratch, cc);
+}
+
+/** Row index at position pos of a job: idx[pos] when there is an index list, else pos. */
+@inline
+function rowAt(idx: usize, pos: i32): i32 {
+  return idx != 0 ? load<i32>(idx + (<usize>pos << 2)) : pos;
+}
+
+/** 2·s_i (exact) from the row image info at `info` for row i. */
+@inline
+function twoScale(info: usize, i: i32): f32 {
+  return <f32>(2 * load<f64>(info + (<usize>i << 5)));
+}
+
+/**
+ * Assignment on the int16 image (kind 7): assignChunk's contract with the quantised tile.
+ * Slots: 1 x (raw f32 [n × d], for the exact stage), 2 idx (i32 rows, 0 = rows in order),
+ * 3 total, 4 d, 5 B, 6 image, 7 info, 8 dp, 9 panels, 10 cs, 11 cn (= cs + 32·np), 12 np, 13 craw (f32 [k × d]),
+ * 14 k, 15 R, 16 F, 17 Cn, 18 wantSecond, 19 lab, 20 best, 21 second (outputs by position),
+ * 22 scratch base, 23 scratch stride (the tile scratch of scratchHits).
+ */
+function assignQChunk(job: usize, c: i32, tid: i32): void {
+  const x = ptr(job, 1), idx = ptr(job, 2), total = <i32>slot(job, 3), d = <i32>slot(job, 4), B = <i32>slot(job, 5);
+  const start = c * B;
+  const m = min(B, total - start);
+  if (m <= 0) return;
+  const img = ptr(job, 6), info = ptr(job, 7), dp = <i32>slot(job, 8);
+  const panels = ptr(job, 9), cs = ptr(job, 10), np = <i32>slot(job, 12);
+  const craw = ptr(job, 13), k = <i32>slot(job, 14);
+  const R = slot(job, 15), F = slot(job, 16), Cn = slot(job, 17), want = <i32>slot(job, 18) != 0;
+  const lab = ptr(job, 19), best = ptr(job, 20), second = ptr(job, 21);
+  const scr = scratchRaw(ptr(job, 22), ptr(job, 23), tid);
+  const sBytes = <usize>(np << 3) << 2, pairBytes = <usize>dp << 1, rowBytes = <usize>d << 2;
+  const pm = scr + (<usize>(np << 3) << 4), pmBytes = <usize>np << 4, hits = scratchHits(scr, np << 3);
+  const last = start + m - 1; // rows past the end repeat the last one (their scores are not used)
+  for (let r = 0; r < m; r += 4) {
+    const pos = start + r;
+    const i0 = rowAt(idx, pos), i1 = rowAt(idx, min(pos + 1, last));
+    const i2 = rowAt(idx, min(pos + 2, last)), i3 = rowAt(idx, min(pos + 3, last));
+    tileQRows(img, info, pairBytes, i0, i1, i2, i3, panels, np, scr, cs);
+    const qn = min(4, m - r);
+    for (let q = 0; q < qn; q++) {
+      const i = q == 0 ? i0 : q == 1 ? i1 : q == 2 ? i2 : i3;
+      const slack = 2 * qBound(info + (<usize>i << 5), R, F, Cn, d, false);
+      finishRow(scr + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, want, x + <usize>i * rowBytes, craw, d);
+      const o = pos + q;
+      store<i32>(lab + (<usize>o << 2), gLabel);
+      store<f64>(best + (<usize>o << 3), gBest);
+      if (want) store<f64>(second + (<usize>o << 3), gSecond);
+    }
+  }
 }

@@ -2,5 +2,5 @@ export {
   assignNearest, assignNearestTs, sqDistBlock, sqDistBlockApprox, innerBlock, cosineBlock, rowNorms2, sqDistRow, exactSqDist, labelledSqDist, centroidSums,
   candidatePotentials, updateClosest, l1Block,
 } from './dense.js';
-export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, kernelInfo, type KernelBackend } from './wasm.js';
+export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, kernelInfo, setQuantScreening, type KernelBackend } from './wasm.js';
 export { setKernelThreads, setKernelMemoryLimit, pinRows, kernelStats, kernelsReady, kernelFloat32Array, type KernelInfo } from './runtime.js';

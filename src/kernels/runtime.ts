@@ -30,9 +30,6 @@ import { KERNELS_WASM_BASE64 } from './wasm-module.js';
 export interface KernelExports {
   heapBase(): number;
   shiftRows(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
-  assignBlock(xs: number, xn: number, raw: number, m: number, d: number, panels: number, cn: number,
-    np: number, craw: number, k: number, cmax: number, scratch: number, lab: number, best: number,
-    second: number, wantSecond: number): void;
   shiftRows64(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
   sqdistBlock64(xs: number, xn: number, m: number, d: number, panels: number, cn: number, np: number,
     nb: number, out: number): void;
@@ -94,6 +91,10 @@ interface Pin {
   ptr: number; bytes: number; refs: number;
   /** The rows' mean and centred norms, made on demand (see pinnedCentring). */
   centring?: { xn: number; pMu: number; bytes: number; mu: Float32Array; n: number; d: number } | null;
+  /** The rows' float64 mean [d], made on demand (see pinnedMean). */
+  mean?: Float64Array;
+  /** A block derived from the rows (the int16 image of wasm.ts), freed with the pin; null: none possible. */
+  image?: { ptr: number; bytes: number; n: number; d: number } | null;
 }
 
 let runtime: Runtime | null | undefined;
@@ -474,10 +475,7 @@ export function pinnedCentring(rt: Runtime, x: Float32Array, n: number, d: numbe
   const xn = alloc(rt, bytes);
   if (xn < 0) return null;
   const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += src[i * d + t]!;
-  const mu = new Float32Array(d);
-  for (let t = 0; t < d; t++) mu[t] = mean[t]! / n;
+  const mu = Float32Array.from(pinnedMean(rt, x, n, d)!);
   const norms = new Float64Array(rt.memory.buffer, xn, n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -490,6 +488,39 @@ export function pinnedCentring(rt: Runtime, x: Float32Array, n: number, d: numbe
   return p.centring;
 }
 
+/**
+ * The float64 mean [d] of pinned rows x [n × d] (rows summed in order), computed once per pin;
+ * null when x is not pinned.
+ */
+export function pinnedMean(rt: Runtime, x: Float32Array, n: number, d: number): Float64Array | null {
+  const p = rt.pins.get(x);
+  if (!p) return null;
+  if (p.mean && p.mean.length === d) return p.mean;
+  const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += src[i * d + t]!;
+  for (let t = 0; t < d; t++) mean[t]! /= n;
+  p.mean = mean;
+  return mean;
+}
+
+/**
+ * The block derived from pinned rows x [n × d] by `make` (called once per pin with the pin's
+ * pointer; it returns the block's [ptr, bytes] in module memory, or null when it cannot be made),
+ * kept until the pin is released. null when x is not pinned or the block could not be made.
+ */
+export function pinnedImage(rt: Runtime, x: Float32Array, n: number, d: number,
+  make: (rowsPtr: number) => [number, number] | null): number | null {
+  const p = rt.pins.get(x);
+  if (!p) return null;
+  if (p.image !== undefined) return p.image && p.image.n === n && p.image.d === d ? p.image.ptr : null;
+  p.image = null;
+  const b = make(p.ptr);
+  if (!b) return null;
+  p.image = { ptr: b[0], bytes: b[1], n, d };
+  return b[0];
+}
+
 function once(f: () => void): () => void {
   let done = false;
   return () => { if (!done) { done = true; f(); } };
@@ -500,6 +531,7 @@ function unpin(rt: Runtime, x: Float32Array): void {
   if (!p || --p.refs > 0) return;
   rt.pins.delete(x);
   if (p.centring) release(rt, p.centring.xn, p.centring.bytes);
+  if (p.image) release(rt, p.image.ptr, p.image.bytes);
   if (p.bytes > 0) release(rt, p.ptr, p.bytes);
   if (rt.pins.size === 0 && rt.ownLive === 0 && rt.memory.buffer.byteLength > RELEASE_ABOVE && runtime === rt) {
     for (const w of rt.workers) void w.terminate();

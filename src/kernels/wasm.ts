@@ -17,8 +17,8 @@
  * where two centres are within float64 rounding of each other.
  */
 import {
-  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedCentring, pinnedPtr, release, runJob, runtimeInfo,
-  type KernelInfo, type Runtime,
+  alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedCentring, pinnedImage, pinnedMean, pinnedPtr,
+  release, runJob, runtimeInfo, type KernelInfo, type Runtime,
 } from './runtime.js';
 
 /** The runtime when the WebAssembly kernels are loaded, else null. */
@@ -125,9 +125,14 @@ function writeJob(rt: Runtime, ptr: number, slots: number[]): void {
   f64(rt, ptr, slots.length).set(slots);
 }
 
+/** Bytes of the register tiles' scratch for kp padded centres (see assembly scratchHits). */
+function tileScratch(kp: number): number {
+  return align16(24 * kp + 16 + kp / 2);
+}
+
 /** Per-thread scratch for chunks of B rows × d against kp padded centres (see assembly scratchRaw). */
 function scratchStride(B: number, d: number, kp: number): number {
-  return align16(4 * B * d) + align16(4 * ((B + 3) & ~3) * d) + align16(8 * B) + align16(16 * kp);
+  return align16(4 * B * d) + align16(4 * ((B + 3) & ~3) * d) + align16(8 * B) + tileScratch(kp);
 }
 
 /**
@@ -203,6 +208,167 @@ function packPanels(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number
   return { pMu, pPanels, pCn, pCraw, np, cmax };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Quantised screening: an int16 image of pinned rows (assembly/kernels.ts, "Quantised screening",
+// has the layout and the error bound). The image is made once per pin, on first use, by a
+// parallel job; assignment and the D² kernels then screen with the int16 tile (twice the
+// multiply-add rate of the float32 tile) and settle every candidate exactly, as before.
+
+/** Widest rows that get an int16 image: Q shrinks as 1/√d, so the bound (and re-evaluations) grow. */
+export const QUANT_MAX_D = 256;
+
+function envQuant(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.['CLUSTERKIT_QUANT'] !== '0';
+}
+
+let quantOn = envQuant();
+
+/**
+ * Turn the int16 screening of pinned rows on (default; CLUSTERKIT_QUANT=0 starts it off) or off.
+ * Results are the same either way (every candidate is settled in float64); only the speed
+ * differs. Returns the previous setting.
+ */
+export function setQuantScreening(on: boolean): boolean {
+  const prev = quantOn;
+  quantOn = on;
+  return prev;
+}
+
+/** Jobs screened on an int16 image so far (for tests and the bench: which path ran). */
+let quantJobs = 0;
+
+/** How many assignment and D² jobs have run on the int16 screening. */
+export function quantJobCount(): number {
+  return quantJobs;
+}
+
+/** The int16 image of pinned rows x: rows [n × dp] i16 at img, info [n × 4] f64 at info. */
+interface QuantImage { img: number; info: number; mu: Float64Array; Q: number; dp: number }
+
+/** Largest |q| for dp columns: dp·Q² < 2³¹ keeps every int16 dot product inside int32. */
+function quantLevels(dp: number): number {
+  return Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / dp)));
+}
+
+/**
+ * The int16 image of pinned rows x [n × d], made on first use and kept with the pin (job kind 6:
+ * x − μ with μ the rows' float64 mean, per-row scale, norms); null when screening is off, d is
+ * above QUANT_MAX_D, x is not pinned or there is no room (n·(2·dp + 32) bytes).
+ */
+function pinnedQuant(rt: Runtime, x: Float32Array, n: number, d: number): QuantImage | null {
+  if (!quantOn || d > QUANT_MAX_D || n < 1) return null;
+  const dp = (d + 3) & ~3, Q = quantLevels(dp);
+  const imgBytes = align16(2 * n * dp), bytes = imgBytes + 32 * n;
+  const mu = pinnedMean(rt, x, n, d);
+  if (!mu) return null;
+  const ptr = pinnedImage(rt, x, n, d, (rows) => {
+    if (bytes > memoryHeadroom(rt) / 2) return null;
+    const p = alloc(rt, bytes);
+    if (p < 0) return null;
+    const S = new Scope(rt);
+    try {
+      const pMu = S.take(8 * d), pJob = S.take(8 * 16);
+      if (!S.ok) { release(rt, p, bytes); return null; }
+      f64(rt, pMu, d).set(mu);
+      const B = chunkRows(d);
+      writeJob(rt, pJob, [6, rows, n, d, B, pMu, Q, dp, p, p + imgBytes]);
+      runJob(rt, pJob, Math.ceil(n / B), 4 * n * d);
+    } finally {
+      S.free();
+    }
+    return [p, bytes];
+  });
+  return ptr === null ? null : { img: ptr, info: ptr + imgBytes, mu, Q, dp };
+}
+
+/**
+ * Quantise k centres c [k × d] against an image: panels [np][dp/2][8][2] i16 of q_j, scales cs
+ * [8·np] f32 (padding 0) followed by cn [8·np] f32 ‖c − μ‖² (padding +∞), the raw copy, and the maxima R, F,
+ * Cn of the bound. null when a centre is not finite or too large for the f32 epilogue (the caller
+ * takes the float32 path, which has its own fallback).
+ */
+function packQuant(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number, qi: QuantImage):
+  { pPanels: number; pCs: number; pCn: number; pCraw: number; np: number; R: number; F: number; Cn: number } | null {
+  const { mu, Q, dp } = qi;
+  const np = Math.ceil(k / 8), kp = np * 8, half = dp >> 1;
+  const pPanels = S.take(2 * kp * dp), pCs = S.take(8 * kp), pCn = pCs + 4 * kp, pCraw = S.take(4 * k * d);
+  if (!S.ok) return null;
+  const panels = new Int16Array(rt.memory.buffer, pPanels, kp * dp);
+  const cs = f32(rt, pCs, kp), cn = f32(rt, pCn, kp);
+  panels.fill(0);
+  cs.fill(0);
+  cn.fill(Infinity);
+  let R = 0, F = 0, Cn = 0;
+  for (let j = 0; j < k; j++) {
+    let amax = 0, n2 = 0;
+    for (let t = 0; t < d; t++) {
+      const v = c[j * d + t]! - mu[t]!;
+      amax = Math.max(amax, Math.abs(v));
+      n2 += v * v;
+    }
+    const s = amax >= 1e-9 && amax <= 1e9 ? Math.fround(amax / Q) : 0;
+    const inv = s > 0 ? 1 / s : 0;
+    let P = 0, E = 0;
+    const base = ((j >> 3) * half * 8 + (j & 7)) * 2;
+    for (let t = 0; t < d; t++) {
+      const v = c[j * d + t]! - mu[t]!;
+      const q = Math.min(Q, Math.max(-Q, Math.round(v * inv)));
+      panels[base + (t >> 1) * 16 + (t & 1)] = q;
+      const sq = s * q;
+      P += sq * sq;
+      E += (v - sq) * (v - sq);
+    }
+    cs[j] = s;
+    cn[j] = n2;
+    R = Math.max(R, Math.sqrt(P));
+    F = Math.max(F, Math.sqrt(E));
+    Cn = Math.max(Cn, n2);
+  }
+  if (!(Cn <= 1e30)) return null; // NaN, ±∞ or too large for the f32 epilogue
+  f32(rt, pCraw, k * d).set(c.subarray(0, k * d));
+  return { pPanels, pCs, pCn, pCraw, np, R, F, Cn };
+}
+
+/** assignNearestWasm on the int16 image (job kind 7); false when it does not apply. */
+function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Float32Array, k: number,
+  labels: Int32Array, dist2: Float32Array | Float64Array, second: Float32Array | Float64Array | null | undefined,
+  idx: Int32Array | null | undefined, total: number): boolean {
+  const qi = pinnedQuant(rt, x, n, d);
+  if (!qi) return false;
+  const S = new Scope(rt);
+  try {
+    const P = packQuant(rt, S, c, k, d, qi);
+    if (!P) return false;
+    const B = chunkRows(d), stride = tileScratch(P.np * 8), want = second ? 1 : 0;
+    const pScratch = S.take(stride * kernelThreads()), pJob = S.take(8 * 32);
+    const pIdx = idx ? S.take(4 * total) : 0;
+    const pLab = S.take(4 * total), pBest = S.take(8 * total), pSec = S.take(want ? 8 * total : 8);
+    if (!S.ok) return false;
+    if (idx) i32(rt, pIdx, total).set(idx.subarray(0, total));
+    writeJob(rt, pJob, [7, pinnedPtr(rt, x), pIdx, total, d, B, qi.img, qi.info, qi.dp, P.pPanels, P.pCs, P.pCn, P.np,
+      P.pCraw, k, P.R, P.F, P.Cn, want, pLab, pBest, pSec, pScratch, stride]);
+    runJob(rt, pJob, Math.ceil(total / B), total * k * d);
+    quantJobs++;
+    const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
+    if (idx) {
+      for (let r = 0; r < total; r++) {
+        const i = idx[r]!;
+        labels[i] = lab[r]!;
+        dist2[i] = best[r]!;
+        if (second) second[i] = sec![r]!;
+      }
+    } else {
+      labels.set(lab);
+      dist2.set(best);
+      if (second) second.set(sec!);
+    }
+    return true;
+  } finally {
+    S.free();
+  }
+}
+
 /**
  * `assignNearest` on the WebAssembly SIMD path, run as a parallel job; same contract as
  * `assignNearestTs` in dense.ts. Returns false (writing nothing) when the path is unavailable or
@@ -216,6 +382,7 @@ export function assignNearestWasm(x: Float32Array, n: number, d: number, c: Floa
   if (!rt || k < 1 || d < 1) return false;
   const total = idx ? (count ?? idx.length) : n;
   if (total === 0) return true;
+  if (assignQuant(rt, x, n, d, c, k, labels, dist2, second, idx, total)) return true;
   const S = new Scope(rt);
   try {
     const P = packPanels(rt, S, c, k, d);
@@ -412,10 +579,16 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
   if (n === 0) return true;
   const S = new Scope(rt);
   try {
-    // pinned rows: read in place, shifted in the tile by their mean (norms computed once per pin)
-    const sh = pinnedCentring(rt, x, n, d);
-    const P = packPanels(rt, S, cand, m, d, sh?.mu);
+    // pinned rows: screened on their int16 image, or read in place and shifted in the float32
+    // tile by their mean (norms computed once per pin)
+    const qi = pinnedQuant(rt, x, n, d);
+    const PQ = qi ? packQuant(rt, S, cand, m, d, qi) : null;
+    const sh = PQ ? null : pinnedCentring(rt, x, n, d);
+    const P = PQ ? { pMu: 0, pPanels: PQ.pPanels, pCn: PQ.pCn, pCraw: PQ.pCraw, np: PQ.np, cmax: 0 }
+      : packPanels(rt, S, cand, m, d, sh?.mu);
     if (!P) return false;
+    const quantSlots = PQ ? [qi!.img, qi!.info, qi!.dp, PQ.pCs, PQ.R, PQ.F, PQ.Cn] : [0];
+    if (PQ) quantJobs++;
     const B = chunkRows(d), kp = P.np * 8;
     const threads = kernelThreads();
     const stride = scratchStride(B, d, kp);
@@ -438,7 +611,8 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
       cl.set(closest.subarray(start, start + len));
       if (pW) f64(rt, pW, len).set(weights!.subarray(start, start + len));
       writeJob(rt, pJob, [3, ptr + 4 * start * d, len, d, B, sh ? sh.pMu : P.pMu, P.pPanels, P.pCn, P.np, P.pCraw, m, P.cmax,
-        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? 1 : 0, sh ? sh.xn : 0, pMins, pFlags]);
+        pCl, pW, pPart, pScratch, stride, mode === 'potentials' ? 0 : 1, sh ? 1 : 0, sh ? sh.xn : 0, pMins, pFlags,
+        ...quantSlots]);
       const nc = Math.ceil(len / B);
       runJob(rt, pJob, nc, len * m * d);
       if (mode === 'update') closest.set(f64(rt, pCl, len), start);

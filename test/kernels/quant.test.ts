@@ -1,0 +1,216 @@
+// The int16 screening of pinned rows (assembly/kernels.ts "Quantised screening"): the same labels,
+// distances and D² sums as the float32 screening and the exact float64 argmin, on random shapes,
+// index subsets, near-mean and huge rows, exact ties, NaN rows and 1 or 2 threads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assignNearest, candidatePotentials, exactSqDist, pinRows, setKernelThreads, updateClosest } from '../../src/kernels/index.js';
+import { QUANT_MAX_D, quantJobCount, setQuantScreening, useWasm } from '../../src/kernels/wasm.js';
+import { createRng, type Rng } from '../../src/core/rng.js';
+
+function normal(rng: Rng, len: number, scale = 1, offset = 0): Float32Array {
+  const a = new Float32Array(len);
+  for (let i = 0; i < len; i++) a[i] = offset + scale * rng.normal();
+  return a;
+}
+
+/** NaN rows make the rows' mean NaN: then there is no image and the float32 screening runs. */
+function hasNaN(x: Float32Array): boolean {
+  return x.some((v) => v !== v);
+}
+
+interface Out { labels: Int32Array; dist2: Float64Array; second: Float64Array }
+
+/** assignNearest on pinned x with the int16 screening on or off; asserts which path ran. */
+function assign(x: Float32Array, n: number, d: number, c: Float32Array, k: number, quant: boolean,
+  idx: Int32Array | null = null, withSecond = true): Out {
+  const o = { labels: new Int32Array(n).fill(-7), dist2: new Float64Array(n).fill(-7), second: new Float64Array(n).fill(-7) };
+  const prev = setQuantScreening(quant);
+  const unpin = pinRows(x);
+  try {
+    const before = quantJobCount();
+    assignNearest(x, n, d, c, k, o.labels, o.dist2, withSecond ? o.second : null, idx, idx?.length);
+    const expect = quant && d <= QUANT_MAX_D && useWasm(idx ? idx.length : n, k, d) && !hasNaN(x) ? 1 : 0;
+    assert.equal(quantJobCount() - before, expect, 'int16 jobs run');
+  } finally {
+    unpin();
+    setQuantScreening(prev);
+  }
+  return o;
+}
+
+/**
+ * The exact argmin (ties → lowest index), its distance and the second smallest distance of row i,
+ * from exactSqDist (the float64 sum in the kernels' order, so equal to the bit).
+ */
+function exact(x: Float32Array, i: number, c: Float32Array, k: number, d: number): [number, number, number] {
+  let best = Infinity, second = Infinity, label = 0;
+  for (let j = 0; j < k; j++) {
+    const e = exactSqDist(x, i, c, j, d);
+    if (e < best) { second = best; best = e; label = j; } else if (e < second) second = e;
+  }
+  return [label, best, second];
+}
+
+function sameOut(a: Out, b: Out, what: string): void {
+  assert.deepEqual(a.labels, b.labels, `${what}: labels`);
+  assert.deepEqual(a.dist2, b.dist2, `${what}: dist2`);
+  assert.deepEqual(a.second, b.second, `${what}: second`);
+}
+
+test('assignNearest with int16 screening equals the float32 screening and the exact argmin on random shapes', () => {
+  const rng = createRng(11);
+  let cases = 0;
+  for (const d of [1, 2, 3, 5, 17, 64, 130, 256]) {
+    for (const k of [1, 5, 16, 33, 100]) {
+      for (const n of [7, 300, 2049]) {
+        const x = normal(rng, n * d, 3, 5);
+        const c = new Float32Array(k * d);
+        for (let j = 0; j < k; j++) c.set(x.subarray((j * 37 % n) * d, (j * 37 % n) * d + d), j * d);
+        for (let t = 0; t < c.length; t++) c[t]! += Math.fround(0.5 * rng.normal());
+        const q = assign(x, n, d, c, k, true), f = assign(x, n, d, c, k, false);
+        sameOut(q, f, `n ${n} d ${d} k ${k}`);
+        // the WebAssembly path settles in exactSqDist's order (equal to the bit); the TypeScript
+        // kernel (small calls) expands ‖x‖² − 2x·c + ‖c‖²: within 1e-12 relative + 1e-12
+        const tol = useWasm(n, k, d) ? 0 : 1e-12;
+        for (let i = 0; i < n; i += Math.max(1, n >> 6)) {
+          const [l, b, s] = exact(x, i, c, k, d);
+          assert.equal(q.labels[i], l, `n ${n} d ${d} k ${k} row ${i} label`);
+          assert.ok(Math.abs(q.dist2[i]! - b) <= tol * (b + 1), `n ${n} d ${d} k ${k} row ${i} dist2 ${q.dist2[i]} vs ${b}`);
+          assert.ok(s === Infinity ? q.second[i] === s : Math.abs(q.second[i]! - s) <= tol * (s + 1), `row ${i} second`);
+        }
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, 120);
+});
+
+test('assignNearest with int16 screening on index subsets writes only the listed rows, as the float32 screening', () => {
+  const rng = createRng(12);
+  const n = 3001, d = 24, k = 40;
+  const x = normal(rng, n * d, 2, -1), c = normal(rng, k * d, 2, -1);
+  const idx = new Int32Array(700);
+  for (let r = 0; r < idx.length; r++) idx[r] = (r * 4271 + 13) % n;
+  const q = assign(x, n, d, c, k, true, idx), f = assign(x, n, d, c, k, false, idx);
+  sameOut(q, f, 'subset');
+  const listed = new Set(idx);
+  for (let i = 0; i < n; i++) if (!listed.has(i)) assert.equal(q.labels[i], -7, `row ${i} not listed`);
+  const q1 = assign(x, n, d, c, k, true, idx, false);
+  assert.deepEqual(q1.labels, q.labels);
+  assert.deepEqual(q1.dist2, q.dist2);
+});
+
+test('assignNearest with int16 screening handles rows at the mean, tiny and huge deviations and exact ties', () => {
+  const rng = createRng(13);
+  const n = 64, d = 9, k = 12;
+  for (const huge of [false, true]) {
+    const x = normal(rng, n * d, 1, 100);
+    // a huge row (scale 0: the whole row counts as error) shifts the mean far from the others
+    if (huge) for (let t = 0; t < d; t++) x[5 * d + t] = 1e12 * (t % 2 ? 1 : -1);
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++) if (i !== 7) for (let t = 0; t < d; t++) mean[t]! += x[i * d + t]!;
+    // row 7 set so that the mean of all rows is within float32 rounding of it
+    for (let t = 0; t < d; t++) x[7 * d + t] = Math.fround(mean[t]! / (n - 1));
+    const c = normal(rng, k * d, 1, 100);
+    c.set(c.subarray(0, d), 3 * d); // centre 3 = centre 0: exact ties go to 0
+    c.set(x.subarray(8 * d, 9 * d), 5 * d); // a centre on row 8
+    c.set(x.subarray(7 * d, 8 * d), 6 * d); // a centre at the mean
+    const q = assign(x, n, d, c, k, true), f = assign(x, n, d, c, k, false);
+    sameOut(q, f, `edge rows (huge ${huge})`);
+    for (let i = 0; i < n; i++) {
+      const [l, b, s] = exact(x, i, c, k, d);
+      assert.equal(q.labels[i], l, `row ${i}`);
+      assert.equal(q.dist2[i], b, `row ${i}`);
+      assert.equal(q.second[i], s, `row ${i}`);
+      assert.notEqual(q.labels[i], 3, 'tie to the lower index');
+    }
+    assert.equal(q.dist2[8], 0);
+    assert.equal(q.labels[8], 5);
+    assert.equal(q.labels[7], 6);
+  }
+});
+
+test('assignNearest on pinned rows with a NaN row falls back to the float32 screening with the same results', () => {
+  const rng = createRng(16);
+  const n = 200, d = 8, k = 10;
+  const x = normal(rng, n * d, 1), c = normal(rng, k * d, 1);
+  for (let t = 0; t < d; t++) x[3 * d + t] = Number.NaN;
+  const q = assign(x, n, d, c, k, true), f = assign(x, n, d, c, k, false);
+  sameOut(q, f, 'NaN row');
+  for (let i = 0; i < n; i++) if (i !== 3) assert.equal(q.labels[i], exact(x, i, c, k, d)[0]);
+});
+
+test('candidatePotentials and updateClosest with int16 screening give bitwise the float32 screening sums', () => {
+  const rng = createRng(14);
+  for (const [n, d, m] of [[5000, 64, 6], [777, 3, 2], [2050, 130, 9], [300, 256, 3]] as const) {
+    const x = normal(rng, n * d, 4);
+    const res: Array<{ pot: Float64Array; closest: Float64Array; mins: Float64Array }> = [];
+    for (const quant of [true, false]) {
+      const prev = setQuantScreening(quant);
+      const unpin = pinRows(x);
+      try {
+        const closest = new Float64Array(n).fill(Infinity);
+        updateClosest(x, n, d, x.subarray(0, d), closest);
+        updateClosest(x, n, d, x.subarray(d * 17, d * 18), closest);
+        const cand = x.slice(d * 100, d * (100 + m));
+        const pot = new Float64Array(m), mins = new Float64Array(m * n);
+        const before = quantJobCount();
+        candidatePotentials(x, n, d, cand, m, closest, null, pot, null);
+        assert.equal(quantJobCount() - before, quant && useWasm(n, m, d) ? 1 : 0, `n ${n} d ${d} int16 jobs`);
+        candidatePotentials(x, n, d, cand, m, closest, null, pot, mins);
+        updateClosest(x, n, d, cand.subarray(0, d), closest);
+        res.push({ pot, closest, mins });
+      } finally {
+        unpin();
+        setQuantScreening(prev);
+      }
+    }
+    assert.deepEqual(res[0]!.pot, res[1]!.pot, `n ${n} d ${d} pot`);
+    assert.deepEqual(res[0]!.closest, res[1]!.closest, `n ${n} d ${d} closest`);
+    assert.deepEqual(res[0]!.mins, res[1]!.mins, `n ${n} d ${d} mins`);
+  }
+});
+
+test('assignNearest with int16 screening gives the same bytes on 1 and 2 threads', () => {
+  const rng = createRng(15);
+  const n = 40000, d = 32, k = 50;
+  const x = normal(rng, n * d, 1), c = normal(rng, k * d, 1);
+  const prev = setKernelThreads(1);
+  try {
+    const one = assign(x, n, d, c, k, true);
+    setKernelThreads(2);
+    const two = assign(x, n, d, c, k, true);
+    sameOut(one, two, 'threads');
+  } finally {
+    setKernelThreads(prev);
+  }
+});
+
+test('assignNearest with int16 screening settles near-ties far below the quantisation step exactly', () => {
+  // every row has two centres at distances that differ by about 1e-7 relative, far below the
+  // int16 estimate's error (~1e-4): only the float64 stage can order them
+  const rng = createRng(17);
+  const n = 512, d = 16, k = 64;
+  const c = normal(rng, k * d, 10);
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const a = (i * 7) % k, b = (a + 1 + (i % (k - 1))) % k;
+    // x = midpoint of c_a and c_b, nudged towards one of them by a relative 1e-7 of the distance
+    const toward = i % 2 ? a : b;
+    for (let t = 0; t < d; t++) {
+      const mid = 0.5 * (c[a * d + t]! + c[b * d + t]!);
+      x[i * d + t] = Math.fround(mid + 1e-6 * (c[toward * d + t]! - mid));
+    }
+  }
+  const q = assign(x, n, d, c, k, true), f = assign(x, n, d, c, k, false);
+  sameOut(q, f, 'near ties');
+  let checked = 0;
+  for (let i = 0; i < n; i++) {
+    const [l, b, s] = exact(x, i, c, k, d);
+    assert.equal(q.labels[i], l, `row ${i}`);
+    assert.equal(q.dist2[i], b);
+    assert.equal(q.second[i], s);
+    if (s - b < 1e-4 * b) checked++;
+  }
+  assert.ok(checked > n / 2, `near-tie rows ${checked}`);
+});
