@@ -431,6 +431,7 @@ const KIND_DIST: i32 = 4;
 const KIND_LABELLED: i32 = 5;
 const KIND_QUANT: i32 = 6;
 const KIND_ASSIGN_Q: i32 = 7;
+const KIND_COLSUMS: i32 = 8;
 
 @inline
 function slot(job: usize, i: i32): f64 {
@@ -479,6 +480,7 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
   else if (kind == KIND_LABELLED) labelledChunk(job, c);
   else if (kind == KIND_QUANT) quantChunk(job, c);
   else if (kind == KIND_ASSIGN_Q) assignQChunk(job, c, tid);
+  else if (kind == KIND_COLSUMS) colSumsChunk(job, c);
 }
 
 /**
@@ -790,30 +792,92 @@ function quantChunk(job: usize, c: i32): void {
   const mu = ptr(job, 5), Q: f64 = slot(job, 6), dp = <i32>slot(job, 7), img = ptr(job, 8), info = ptr(job, 9);
   const start = c * B, end = min(n, start + B);
   const rowBytes = <usize>d << 2;
+  const d4 = d & ~3, d2 = d & ~1;
+  const qHi = f64x2.splat(Q), qLo = f64x2.splat(-Q);
   for (let i = start; i < end; i++) {
     const xr = x + <usize>i * rowBytes, qr = img + ((<usize>i * <usize>dp) << 1);
-    let amax: f64 = 0, x2: f64 = 0;
-    for (let t = 0; t < d; t++) {
-      const v = <f64>load<f32>(xr + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+    // pass 1: largest |x − μ| and ‖x − μ‖², four columns per step (pmax drops a NaN, but a NaN row
+    // still gets a NaN ‖x − μ‖² and a NaN E below, so its bound is not finite)
+    let am = f64x2.splat(0), sv = f64x2.splat(0), am2 = f64x2.splat(0), sv2 = f64x2.splat(0);
+    let t = 0;
+    for (; t < d4; t += 4) {
+      const xv = v128.load(xr + (<usize>t << 2)), mp = mu + (<usize>t << 3);
+      const v = f64x2.sub(f64x2.promote_low_f32x4(xv), v128.load(mp));
+      const w = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1)), v128.load(mp, 16));
+      am = f64x2.pmax(am, f64x2.abs(v));
+      am2 = f64x2.pmax(am2, f64x2.abs(w));
+      sv = f64x2.add(sv, f64x2.mul(v, v));
+      sv2 = f64x2.add(sv2, f64x2.mul(w, w));
+    }
+    for (; t < d2; t += 2) {
+      const v = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(xr + (<usize>t << 2))), v128.load(mu + (<usize>t << 3)));
+      am = f64x2.pmax(am, f64x2.abs(v));
+      sv = f64x2.add(sv, f64x2.mul(v, v));
+    }
+    am = f64x2.pmax(am, am2);
+    sv = f64x2.add(sv, sv2);
+    let amax = max(f64x2.extract_lane(am, 0), f64x2.extract_lane(am, 1));
+    let x2 = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
+    if (d2 < d) {
+      const v = <f64>load<f32>(xr + (<usize>d2 << 2)) - load<f64>(mu + (<usize>d2 << 3));
       amax = max(amax, abs(v));
       x2 += v * v;
     }
     let s: f32 = 0;
     if (amax >= 1e-9 && amax <= 1e9) s = <f32>(amax / Q);
     const inv: f64 = s > 0 ? 1.0 / <f64>s : 0;
-    let P: f64 = 0, E: f64 = 0;
-    for (let t = 0; t < d; t++) {
-      const v = <f64>load<f32>(xr + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+    // pass 2: q = round((x − μ)/s) clamped to ±Q (a NaN gives some q and a NaN E), s·q exact
+    // (24-bit × 16-bit), P = ‖s·q‖², E = ‖x − μ − s·q‖²
+    const iv = f64x2.splat(inv), ss = f64x2.splat(<f64>s);
+    let pv = f64x2.splat(0), ev = f64x2.splat(0);
+    for (t = 0; t < d2; t += 2) {
+      const v = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(xr + (<usize>t << 2))), v128.load(mu + (<usize>t << 3)));
+      const q = f64x2.pmin(qHi, f64x2.pmax(qLo, f64x2.nearest(f64x2.mul(v, iv))));
+      const qi = i32x4.trunc_sat_f64x2_s_zero(q);
+      v128.store32_lane(qr + (<usize>t << 1), i16x8.narrow_i32x4_s(qi, qi), 0);
+      const sq = f64x2.mul(ss, f64x2.convert_low_i32x4_s(qi));
+      const r = f64x2.sub(v, sq);
+      pv = f64x2.add(pv, f64x2.mul(sq, sq));
+      ev = f64x2.add(ev, f64x2.mul(r, r));
+    }
+    let P = f64x2.extract_lane(pv, 0) + f64x2.extract_lane(pv, 1);
+    let E = f64x2.extract_lane(ev, 0) + f64x2.extract_lane(ev, 1);
+    if (d2 < d) {
+      const v = <f64>load<f32>(xr + (<usize>d2 << 2)) - load<f64>(mu + (<usize>d2 << 3));
       const q = min(Q, max(-Q, nearest(v * inv)));
-      store<i16>(qr + (<usize>t << 1), <i16>q);
-      const sq = <f64>s * q; // exact: 24-bit × 16-bit
-      const r = v - sq;
+      const qq: f64 = q == q ? q : 0;
+      store<i16>(qr + (<usize>d2 << 1), <i16>qq);
+      const sq = <f64>s * qq;
       P += sq * sq;
-      E += r * r;
+      E += (v - sq) * (v - sq);
     }
     for (let t = d; t < dp; t++) store<i16>(qr + (<usize>t << 1), 0);
     const o = info + (<usize>i << 5);
     store<f64>(o, <f64>s); store<f64>(o, sqrt(P), 8); store<f64>(o, sqrt(E), 16); store<f64>(o, x2, 24);
+  }
+}
+
+/**
+ * Column sums of chunk c of rows (kind 8): slots 1 x (f32 [n × d]), 2 n, 3 d, 4 B, 5 partials
+ * (f64, chunk c's d sums at c·d; rows added in order, in float64). The JavaScript side adds the
+ * partials in chunk order: the rows' mean, the same for any number of threads.
+ */
+function colSumsChunk(job: usize, c: i32): void {
+  const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
+  const out = ptr(job, 5) + ((<usize>c * <usize>d) << 3);
+  const start = c * B, end = min(n, start + B);
+  const rowBytes = <usize>d << 2, d2 = d & ~1;
+  memory.fill(out, 0, <usize>d << 3);
+  for (let i = start; i < end; i++) {
+    const xr = x + <usize>i * rowBytes;
+    for (let t = 0; t < d2; t += 2) {
+      const p = out + (<usize>t << 3);
+      v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(xr + (<usize>t << 2)))));
+    }
+    if (d2 < d) {
+      const p = out + (<usize>d2 << 3);
+      store<f64>(p, load<f64>(p) + <f64>load<f32>(xr + (<usize>d2 << 2)));
+    }
   }
 }
 

@@ -488,17 +488,41 @@ export function pinnedCentring(rt: Runtime, x: Float32Array, n: number, d: numbe
   return p.centring;
 }
 
+/** Rows per chunk of the column-sum job of pinnedMean (fixed: the mean does not depend on threads). */
+const MEAN_CHUNK_ROWS = 8192;
+
 /**
- * The float64 mean [d] of pinned rows x [n × d] (rows summed in order), computed once per pin;
- * null when x is not pinned.
+ * The float64 mean [d] of pinned rows x [n × d], computed once per pin as a parallel job (column
+ * sums per chunk of MEAN_CHUNK_ROWS rows, rows in order, chunks added in order); null when x is
+ * not pinned.
  */
 export function pinnedMean(rt: Runtime, x: Float32Array, n: number, d: number): Float64Array | null {
   const p = rt.pins.get(x);
   if (!p) return null;
   if (p.mean && p.mean.length === d) return p.mean;
-  const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
+  const nc = Math.ceil(n / MEAN_CHUNK_ROWS);
+  const bytes = 64 + 8 * d * nc;
+  const job = alloc(rt, bytes);
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += src[i * d + t]!;
+  if (job >= 0) {
+    try {
+      new Float64Array(rt.memory.buffer, job, 6).set([8, p.ptr, n, d, MEAN_CHUNK_ROWS, job + 64]);
+      runJob(rt, job, nc, n * d);
+      const part = new Float64Array(rt.memory.buffer, job + 64, d * nc);
+      for (let c = 0; c < nc; c++) for (let t = 0; t < d; t++) mean[t]! += part[c * d + t]!;
+    } finally {
+      release(rt, job, bytes);
+    }
+  } else {
+    const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
+    for (let c = 0; c < nc; c++) {
+      const part = new Float64Array(d);
+      for (let i = c * MEAN_CHUNK_ROWS; i < Math.min(n, (c + 1) * MEAN_CHUNK_ROWS); i++) {
+        for (let t = 0; t < d; t++) part[t]! += src[i * d + t]!;
+      }
+      for (let t = 0; t < d; t++) mean[t]! += part[t]!;
+    }
+  }
   for (let t = 0; t < d; t++) mean[t]! /= n;
   p.mean = mean;
   return mean;
