@@ -161,6 +161,9 @@ export function getRuntime(): Runtime | null {
         const module = new WebAssembly.Module(bytes);
         const instance = new WebAssembly.Instance(module, { env: { memory } });
         runtime = finish(memory, module, instance, shared, relaxed);
+        // start the pool now (a worker takes ~30 ms to start): by the first parallel job it is
+        // usually ready instead of leaving that job to the calling thread
+        if (shared && wantThreads > 1) spawnWorkers(runtime);
         return runtime;
       } catch {
         // e.g. a browser main thread refusing synchronous compilation of this size: compile in the
@@ -169,6 +172,7 @@ export function getRuntime(): Runtime | null {
           pendingAsync = true;
           void WebAssembly.instantiate(bytes, { env: { memory } }).then((r) => {
             runtime = finish(memory, r.module, r.instance, shared, relaxed);
+            if (shared && wantThreads > 1) spawnWorkers(runtime);
           }, () => { /* stay on TypeScript */ });
         }
         return null;
@@ -204,8 +208,9 @@ let wantThreads = defaultThreads();
 /**
  * Set the number of threads the kernels use (the calling thread included), 1–64; 'auto' = the
  * default (CLUSTERKIT_THREADS, else the machine's available parallelism, at most 16). Results do
- * not depend on it. Returns the previous setting. Workers are started lazily on the next
- * parallel kernel call and stopped when the count is lowered.
+ * not depend on it. Returns the previous setting. Workers start with the runtime (the first kernel
+ * call) or, when the count is raised later, on the next parallel kernel call; they stop when the
+ * count is lowered.
  */
 export function setKernelThreads(n: number | 'auto'): number {
   const prev = wantThreads;
