@@ -431,7 +431,6 @@ const KIND_DIST: i32 = 4;
 const KIND_LABELLED: i32 = 5;
 const KIND_QUANT: i32 = 6;
 const KIND_ASSIGN_Q: i32 = 7;
-const KIND_COLSUMS: i32 = 8;
 
 @inline
 function slot(job: usize, i: i32): f64 {
@@ -480,7 +479,6 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
   else if (kind == KIND_LABELLED) labelledChunk(job, c);
   else if (kind == KIND_QUANT) quantChunk(job, c);
   else if (kind == KIND_ASSIGN_Q) assignQChunk(job, c, tid);
-  else if (kind == KIND_COLSUMS) colSumsChunk(job, c);
 }
 
 /**
@@ -751,7 +749,7 @@ function labelledChunk(job: usize, c: i32): void {
 
 // ---------------------------------------------------------------------------------------------
 // Quantised screening (int16). For pinned rows the JavaScript side keeps an int16 image of the
-// data centred on its float64 mean μ: x̃_i = x_i − μ ≈ s_i·q_i, with s_i = max_t |x̃_it| / Q rounded
+// data centred on μ, a float64 centre near its mean (runtime.ts pinnedMean): x̃_i = x_i − μ ≈ s_i·q_i, with s_i = max_t |x̃_it| / Q rounded
 // to f32 and q_i ∈ [−Q, Q]^dp (dp = d rounded up to a multiple of 4, zero padded; Q ≤ √((2³¹ − 1)/dp), so no integer dot
 // product can overflow). Centres are quantised the same way on every call. i32x4.dot_i16x8_s
 // (pmaddwd: 8 multiply-adds per instruction, exact) then gives x̃·c̃_j ≈ s_i·s_j·(q_i·q_j) at twice
@@ -854,30 +852,6 @@ function quantChunk(job: usize, c: i32): void {
     for (let t = d; t < dp; t++) store<i16>(qr + (<usize>t << 1), 0);
     const o = info + (<usize>i << 5);
     store<f64>(o, <f64>s); store<f64>(o, sqrt(P), 8); store<f64>(o, sqrt(E), 16); store<f64>(o, x2, 24);
-  }
-}
-
-/**
- * Column sums of chunk c of rows (kind 8): slots 1 x (f32 [n × d]), 2 n, 3 d, 4 B, 5 partials
- * (f64, chunk c's d sums at c·d; rows added in order, in float64). The JavaScript side adds the
- * partials in chunk order: the rows' mean, the same for any number of threads.
- */
-function colSumsChunk(job: usize, c: i32): void {
-  const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
-  const out = ptr(job, 5) + ((<usize>c * <usize>d) << 3);
-  const start = c * B, end = min(n, start + B);
-  const rowBytes = <usize>d << 2, d2 = d & ~1;
-  memory.fill(out, 0, <usize>d << 3);
-  for (let i = start; i < end; i++) {
-    const xr = x + <usize>i * rowBytes;
-    for (let t = 0; t < d2; t += 2) {
-      const p = out + (<usize>t << 3);
-      v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(xr + (<usize>t << 2)))));
-    }
-    if (d2 < d) {
-      const p = out + (<usize>d2 << 3);
-      store<f64>(p, load<f64>(p) + <f64>load<f32>(xr + (<usize>d2 << 2)));
-    }
   }
 }
 

@@ -89,9 +89,9 @@ interface Runtime {
 
 interface Pin {
   ptr: number; bytes: number; refs: number;
-  /** The rows' mean and centred norms, made on demand (see pinnedCentring). */
+  /** A centre of the rows and the centred norms, made on demand (see pinnedCentring). */
   centring?: { xn: number; pMu: number; bytes: number; mu: Float32Array; n: number; d: number } | null;
-  /** The rows' float64 mean [d], made on demand (see pinnedMean). */
+  /** A float64 centre [d] of the rows, made on demand (see pinnedMean). */
   mean?: Float64Array;
   /** A block derived from the rows (the int16 image of wasm.ts), freed with the pin; null: none possible. */
   image?: { ptr: number; bytes: number; n: number; d: number } | null;
@@ -463,8 +463,8 @@ export function pinRows(x: Float32Array): () => void {
 }
 
 /**
- * For pinned rows x [n × d]: their mean μ (float32, [d], also in module memory at `mu`) and
- * ‖fl(x_i − μ)‖² per row (f64 [n] at `xn`, the float32 differences summed in float64). Made once
+ * For pinned rows x [n × d]: a centre μ near their mean (pinnedMean rounded to float32, [d], also
+ * in module memory at `mu`) and ‖fl(x_i − μ)‖² per row (f64 [n] at `xn`, the float32 differences summed in float64). Made once
  * per pin on first use (n·8 bytes): kernels whose centres change on every call, like the D²
  * updates of k-means++, then read the rows in place and shift them in the register tile.
  * null when x is not pinned or does not fit.
@@ -493,42 +493,27 @@ export function pinnedCentring(rt: Runtime, x: Float32Array, n: number, d: numbe
   return p.centring;
 }
 
-/** Rows per chunk of the column-sum job of pinnedMean (fixed: the mean does not depend on threads). */
-const MEAN_CHUNK_ROWS = 8192;
+/** Rows pinnedMean averages (spread evenly over the data). */
+const MEAN_SAMPLE_ROWS = 4096;
 
 /**
- * The float64 mean [d] of pinned rows x [n × d], computed once per pin as a parallel job (column
- * sums per chunk of MEAN_CHUNK_ROWS rows, rows in order, chunks added in order); null when x is
- * not pinned.
+ * A centre [d] (float64) for pinned rows x [n × d]: the mean of MEAN_SAMPLE_ROWS rows spread
+ * evenly over x (all rows when n is smaller), made once per pin; null when x is not pinned.
+ * Kernels shift rows by it only to keep their float32 or int16 screening accurate — any centre
+ * gives exact results — so a sample near the data's mean serves and costs no pass over the data.
  */
 export function pinnedMean(rt: Runtime, x: Float32Array, n: number, d: number): Float64Array | null {
   const p = rt.pins.get(x);
   if (!p) return null;
   if (p.mean && p.mean.length === d) return p.mean;
-  const nc = Math.ceil(n / MEAN_CHUNK_ROWS);
-  const bytes = 64 + 8 * d * nc;
-  const job = alloc(rt, bytes);
+  const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
+  const m = Math.min(n, MEAN_SAMPLE_ROWS);
   const mean = new Float64Array(d);
-  if (job >= 0) {
-    try {
-      new Float64Array(rt.memory.buffer, job, 6).set([8, p.ptr, n, d, MEAN_CHUNK_ROWS, job + 64]);
-      runJob(rt, job, nc, n * d);
-      const part = new Float64Array(rt.memory.buffer, job + 64, d * nc);
-      for (let c = 0; c < nc; c++) for (let t = 0; t < d; t++) mean[t]! += part[c * d + t]!;
-    } finally {
-      release(rt, job, bytes);
-    }
-  } else {
-    const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
-    for (let c = 0; c < nc; c++) {
-      const part = new Float64Array(d);
-      for (let i = c * MEAN_CHUNK_ROWS; i < Math.min(n, (c + 1) * MEAN_CHUNK_ROWS); i++) {
-        for (let t = 0; t < d; t++) part[t]! += src[i * d + t]!;
-      }
-      for (let t = 0; t < d; t++) mean[t]! += part[t]!;
-    }
+  for (let j = 0; j < m; j++) {
+    const i = Math.floor((j * n) / m);
+    for (let t = 0; t < d; t++) mean[t]! += src[i * d + t]!;
   }
-  for (let t = 0; t < d; t++) mean[t]! /= n;
+  for (let t = 0; t < d; t++) mean[t]! /= m;
   p.mean = mean;
   return mean;
 }

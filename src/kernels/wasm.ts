@@ -253,7 +253,7 @@ function quantLevels(dp: number): number {
 
 /**
  * The int16 image of pinned rows x [n × d], made on first use and kept with the pin (job kind 6:
- * x − μ with μ the rows' float64 mean, per-row scale, norms); null when screening is off, d is
+ * x − μ with μ = pinnedMean, per-row scale, norms); null when screening is off, d is
  * above QUANT_MAX_D, x is not pinned or there is no room (n·(2·dp + 32) bytes).
  */
 function pinnedQuant(rt: Runtime, x: Float32Array, n: number, d: number): QuantImage | null {
