@@ -462,7 +462,7 @@ function estBound(x2: f64, d: i32, cmax: f64): f64 {
 /**
  * The tile scratch (for kp = 8·np padded centres, one per thread): scores [4][kp] f32 (16·kp
  * bytes), pair minima [4][np] f32x4 (8·kp), tileQ's 2·s_i [4] f32 (16), then finishRow's hits
- * [np] i32 (kp/2), which start here.
+ * [np] i32 (kp/2), which start here; potChunk's pending rows ([B] × 8 bytes) follow, 16-aligned.
  */
 @inline
 function scratchHits(scratch: usize, kp: i32): usize {
@@ -577,16 +577,20 @@ function sumsChunk(job: usize, c: i32): void {
 /**
  * D² job of k-means++ (kind 3), chunk c of B rows against m candidate centres. Slots: 1 x
  * (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu, 6 panels, 7 cn, 8 np, 9 craw (f32 [m × d]), 10 m, 11 cmax,
- * 12 closest (f64 [n]), 13 weights (f64 [n] or 0), 14 partials (f64, chunk c at c·m),
- * 15 scratch base, 16 scratch stride, 17 mode (0: partials[j] = Σ w·min(closest, d_j);
- * 1: closest = min(closest, d_0), m = 1), 18 inPlace (1: read the rows in place, shifting them
- * by mu in the tile, with their ‖x − mu‖² given in 19 xn (f64 [n]); 0: shift into scratch here),
- * 20 mins (f64 [m × n] or 0), 21 flags (u8 [n]): mode 0 also writes min(closest_i, d_ij) there
- * (the closest array after choosing candidate j) for the rows it flags 1; rows flagged 0 have
- * min(closest_i, d_ij) = closest_i for every j and are not written.
- * 22 image (i16, 0 = none), 23 info, 24 dp, 25 cs (cn = slot 7 = cs + 32·np), 26 R, 27 F, 28 Cn: when an image is given the
- * rows' estimates come from the int16 tile (tileQ, bound qBound; panels, cn then hold the
- * quantised candidates) and slots 5, 18, 19 are not used.
+ * 12 closest (f64 [n]), 13 weights (f64 [n] or 0), 14 partials (f64, 2m + 1 per chunk at
+ * c·(2m + 1)), 15 scratch base, 16 scratch stride, 17 mode, 18 inPlace (1: read the rows in
+ * place, shifting them by mu in the tile, with their ‖x − mu‖² given in 19 xn (f64 [n]); 0: shift
+ * into scratch here), 20 mins (f64 [m × n] or 0), 21 flags (u8 [n]), 22 image (i16, 0 = none),
+ * 23 info, 24 dp, 25 cs (cn = slot 7 = cs + 32·np), 26 R, 27 F, 28 Cn.
+ * Mode 0 (potentials): the chunk's partials are C = Σ w·closest over its rows with a finite
+ * closest, G_j = Σ w·(closest − d_j) over those rows with d_j < closest, D_j = Σ w·min(closest,
+ * d_j) over the rows with a non-finite closest (rows in order, each sum in f64): Σ w·min(closest,
+ * d_j) = (C − G_j) + D_j, which the JavaScript side adds in chunk order (the TypeScript kernel
+ * computes the same sums). With mins, also min(closest_i, d_ij) (the closest array after choosing
+ * candidate j) for the rows it flags 1; rows flagged 0 have min(closest_i, d_ij) = closest_i for
+ * every j and are not written. Mode 1 (update, m = 1): closest = min(closest, d_0).
+ * With an image the rows' estimates come from the int16 tile (tileQ, bound qBoundRow; panels and
+ * cn then hold the quantised candidates) and slots 5, 18, 19 are not used.
  * d_j is the exact f64 Σ(x − c_j)² (exactDist), evaluated only where the estimate, less its
  * error bound, does not already show d_j ≥ closest (then min(closest, d_j) = closest).
  */
@@ -598,7 +602,7 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const np = <i32>slot(job, 8), kp = np << 3;
   const craw = ptr(job, 9), mc = <i32>slot(job, 10), cmax = slot(job, 11);
   const closest = ptr(job, 12), weights = ptr(job, 13), mode = <i32>slot(job, 17);
-  const part = ptr(job, 14) + ((<usize>c * <usize>mc) << 3);
+  const part = ptr(job, 14) + ((<usize>c * <usize>(2 * mc + 1)) << 3);
   const mins = ptr(job, 20), colBytes = <usize>n << 3, flags = ptr(job, 21);
   const rowBytes = <usize>d << 2;
   const raw0 = scratchRaw(ptr(job, 15), ptr(job, 16), tid);
@@ -608,26 +612,36 @@ function potChunk(job: usize, c: i32, tid: i32): void {
   const raw = x + <usize>start * rowBytes;
   const img = ptr(job, 22), info = ptr(job, 23), pairBytes = <usize>slot(job, 24) << 1;
   const R = slot(job, 26), F = slot(job, 27), Cn = slot(job, 28);
+  // every slot read once, here: inside the loops V8 would redo each load and its f64 → u32 check
+  const mu = ptr(job, 5), panels = ptr(job, 6), cn = ptr(job, 7), cs = ptr(job, 25);
+  if (img != 0) qBoundSet(R, F, Cn, d, true);
   const inPlace = ptr(job, 18) != 0;
   const xs = xs0;
   let xn = xn0;
   if (img != 0) xn = 0;
   else if (inPlace) xn = ptr(job, 19) + (<usize>start << 3);
-  else shiftRows(raw, m, d, ptr(job, 5), xs, xn);
+  else shiftRows(raw, m, d, mu, xs, xn);
   const groupBytes = <usize>d << 4, sBytes = <usize>kp << 2;
-  if (mode == 0) for (let j = 0; j < mc; j++) store<f64>(part + (<usize>j << 3), 0);
+  // mode 0 partials of this chunk: C = Σ w·closest over rows with a finite closest, then G_j =
+  // Σ w·(closest − d_j) over those rows where d_j < closest, then D_j = Σ w·min(closest, d_j) over
+  // the other rows; the JavaScript side adds (C − G_j) + D_j in chunk order
+  if (mode == 0) memory.fill(part, 0, <usize>(2 * mc + 1) << 3);
+  let C: f64 = 0;
+  const G = part + 8, D = part + 8 + (<usize>mc << 3);
+  // pending rows of mode 0 (row offset, bits of the candidates to evaluate): after the tile scratch
+  const pend = align16(scratchHits(scr, kp) + (<usize>kp >> 1));
+  let nPend = 0;
   for (let r = 0; r < m; r += 4) {
     if (img != 0) {
       const last = start + m - 1, i0 = start + r, i1 = min(i0 + 1, last), i2 = min(i0 + 2, last), i3 = min(i0 + 3, last);
-      tileQRows(img, info, pairBytes, i0, i1, i2, i3, ptr(job, 6), np, scr, ptr(job, 25));
+      tileQRows(img, info, pairBytes, i0, i1, i2, i3, panels, np, scr, cs);
     } else if (inPlace) {
       const last = m - 1; // rows past the end repeat the last one (their scores are not used)
       const p0 = raw + <usize>r * rowBytes, p1 = raw + <usize>min(r + 1, last) * rowBytes;
       const p2 = raw + <usize>min(r + 2, last) * rowBytes, p3 = raw + <usize>min(r + 3, last) * rowBytes;
-      tile4x8rows(p0, p1, p2, p3, ptr(job, 5), d, ptr(job, 6), ptr(job, 7), np, scr, sBytes, scr + (<usize>kp << 4));
+      tile4x8rows(p0, p1, p2, p3, mu, d, panels, cn, np, scr, sBytes, scr + (<usize>kp << 4));
     } else {
-      tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, ptr(job, 6), ptr(job, 7), np, scr, sBytes,
-        scr + (<usize>kp << 4));
+      tile4x8(xs + (<usize>(r >> 2)) * groupBytes, groupBytes, panels, cn, np, scr, sBytes, scr + (<usize>kp << 4));
     }
     const qn = min(4, m - r);
     for (let q = 0; q < qn; q++) {
@@ -635,7 +649,7 @@ function potChunk(job: usize, c: i32, tid: i32): void {
       const inf = info + (<usize>i << 5);
       const x2 = img != 0 ? load<f64>(inf, 24) : load<f64>(xn + (<usize>(r + q) << 3));
       // |estimate − true d_j| ≤ bound (twice the proven bound: generous)
-      const bound = img != 0 ? 2 * qBound(inf, R, F, Cn, d, true) : 2 * estBound(x2, d, cmax);
+      const bound = img != 0 ? 2 * qBoundRow(inf) : 2 * estBound(x2, d, cmax);
       const cp = closest + (<usize>i << 3);
       const cl = load<f64>(cp);
       const clHi = cl + abs(cl) * 1e-12;
@@ -643,37 +657,58 @@ function potChunk(job: usize, c: i32, tid: i32): void {
       const sq = scr + <usize>q * sBytes;
       if (mode == 0) {
         const w: f64 = weights != 0 ? load<f64>(weights + (<usize>i << 3)) : 1.0;
-        // quick test on all candidates at once: a_j ≥ T (rounded up to f32) means est − bound ≥ clHi,
-        // so min(closest, d_j) = closest for every j — the common case once a few centres are chosen
-        const T: f64 = clHi + bound - x2;
-        if (mc <= 28 && isFinite(T)) {
-          let tf = <f32>T;
-          tf += abs(tf) * <f32>4.76837158203125e-7 + <f32>1e-37;
-          const tv = f32x4.splat(tf);
-          let low = 0;
-          for (let o = 0; o < mc; o += 4) low |= i32x4.bitmask(f32x4.lt(v128.load(sq + (<usize>o << 2)), tv)) << o;
-          if ((low & ((1 << mc) - 1)) == 0) {
-            const wv = w * cl;
-            for (let j = 0; j < mc; j++) {
-              const pj = part + (<usize>j << 3);
-              store<f64>(pj, load<f64>(pj) + wv);
-            }
-            if (mins != 0) store<u8>(flags + <usize>i, 0); // mins not written: all equal closest
-            continue;
+        if (!isFinite(cl)) { // no screening: every d_j exactly, min(closest, d_j) into D_j
+          for (let j = 0; j < mc; j++) {
+            const e = exactDist(xr, craw + <usize>j * rowBytes, d);
+            const v = e < cl ? e : cl;
+            const pj = D + (<usize>j << 3);
+            store<f64>(pj, load<f64>(pj) + w * v);
+            if (mins != 0) store<f64>(mins + <usize>j * colBytes + (<usize>i << 3), v);
           }
+          if (mins != 0) store<u8>(flags + <usize>i, 1);
+          continue;
+        }
+        C += w * cl;
+        if (mc <= 28) {
+          // the candidates the estimate cannot rule out (est − bound ≥ clHi shows d_j ≥ closest),
+          // first all at once: a_j ≥ T (rounded up to f32) rules out every j — the common case
+          const T: f64 = clHi + bound - x2;
+          if (isFinite(T)) {
+            let tf = <f32>T;
+            tf += abs(tf) * <f32>4.76837158203125e-7 + <f32>1e-37;
+            const tv = f32x4.splat(tf);
+            let low = 0;
+            for (let o = 0; o < mc; o += 4) low |= i32x4.bitmask(f32x4.lt(v128.load(sq + (<usize>o << 2)), tv)) << o;
+            if ((low & ((1 << mc) - 1)) == 0) {
+              if (mins != 0) store<u8>(flags + <usize>i, 0); // mins not written: all equal closest
+              continue;
+            }
+          }
+          let need = 0;
+          for (let j = 0; j < mc; j++) {
+            const est: f64 = x2 + <f64>load<f32>(sq + (<usize>j << 2));
+            if (!(est - bound >= clHi)) need |= 1 << j;
+          }
+          // settled after the chunk's tiles (below)
+          store<i32>(pend + (<usize>nPend << 3), r + q);
+          store<i32>(pend + (<usize>nPend << 3), need, 4);
+          nPend++;
+          continue;
         }
         for (let j = 0; j < mc; j++) {
           const est: f64 = x2 + <f64>load<f32>(sq + (<usize>j << 2));
           let v = cl;
           if (!(est - bound >= clHi)) {
             const e = exactDist(xr, craw + <usize>j * rowBytes, d);
-            if (e < cl) v = e;
+            if (e < cl) {
+              v = e;
+              const pj = G + (<usize>j << 3);
+              store<f64>(pj, load<f64>(pj) + w * (cl - e));
+            }
           }
-          const pj = part + (<usize>j << 3);
-          store<f64>(pj, load<f64>(pj) + w * v);
           if (mins != 0) store<f64>(mins + <usize>j * colBytes + (<usize>i << 3), v);
-          if (mins != 0) store<u8>(flags + <usize>i, 1);
         }
+        if (mins != 0) store<u8>(flags + <usize>i, 1);
       } else {
         const est: f64 = x2 + <f64>load<f32>(sq);
         if (!(est - bound >= clHi)) {
@@ -682,6 +717,55 @@ function potChunk(job: usize, c: i32, tid: i32): void {
         }
       }
     }
+  }
+  // mode 0: the pending rows, in order: exact d_j for the candidates their estimates left open.
+  // First a tight loop touching their cache lines, so that many rows' memory loads overlap
+  // instead of each exact evaluation waiting for its row (the tile read the int16 image only).
+  let t = 0;
+  for (let h = 0; h < nPend; h++) {
+    const xr = raw + <usize>load<i32>(pend + (<usize>h << 3)) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 64) t |= load<i32>(xr + o);
+    t |= load<i32>(xr + rowBytes - 4);
+  }
+  gSink |= t;
+  for (let h = 0; h < nPend; h++) {
+    const rq = load<i32>(pend + (<usize>h << 3));
+    let need = load<i32>(pend + (<usize>h << 3), 4);
+    const i = start + rq;
+    const cl = load<f64>(closest + (<usize>i << 3));
+    const w: f64 = weights != 0 ? load<f64>(weights + (<usize>i << 3)) : 1.0;
+    const xr = raw + <usize>rq * rowBytes;
+    if (mins != 0) {
+      for (let j = 0; j < mc; j++) store<f64>(mins + <usize>j * colBytes + (<usize>i << 3), cl);
+      store<u8>(flags + <usize>i, 1);
+    }
+    while (need != 0) {
+      const j = ctz(need);
+      need &= need - 1;
+      const e = exactDist(xr, craw + <usize>j * rowBytes, d);
+      if (e < cl) {
+        const pj = G + (<usize>j << 3);
+        store<f64>(pj, load<f64>(pj) + w * (cl - e));
+        if (mins != 0) store<f64>(mins + <usize>j * colBytes + (<usize>i << 3), e);
+      }
+    }
+  }
+  if (mode == 0) store<f64>(part, C);
+}
+
+/** Where loads made only to bring memory into cache leave their bits (so they are not removed). */
+let gSink: i32 = 0;
+
+/** gSink (exported so that the touching loads count as used). */
+export function sink(): i32 {
+  return gSink;
+}
+
+/** dst[i] = col[i] where flags[i] ≠ 0 (f64 [n] each, flags u8 [n]): the D² cache's update. */
+export function mergeFlagged(dst: usize, col: usize, flags: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(dst + o, select<f64>(load<f64>(col + o), load<f64>(dst + o), load<u8>(flags + <usize>i) != 0));
   }
 }
 
@@ -756,28 +840,38 @@ function labelledChunk(job: usize, c: i32): void {
 // the rate of the float32 tile. With e_i = x̃_i − s_i q_i and e_j = c̃_j − s_j q_j,
 //   |x̃_i·c̃_j − s_i s_j q_i·q_j| ≤ ‖s_i q_i‖·‖e_j‖ + ‖e_i‖·‖s_j q_j‖ + ‖e_i‖·‖e_j‖,
 // so the row image's norms P_i = ‖s_i q_i‖, E_i = ‖e_i‖ and the centres' maxima R = max ‖s_j q_j‖,
-// F = max ‖e_j‖ bound the estimate a_ij = ‖c̃_j‖² − 2 s_i s_j q_i·q_j (see qBound); the exact
+// F = max ‖e_j‖ bound the estimate a_ij = ‖c̃_j‖² − 2 s_i s_j q_i·q_j (see qBoundSet); the exact
 // stage is the float32 path's (finishRow, exactDist on the raw values), so labels and distances
 // are the same as there. Rows whose largest centred value lies outside [1e-9, 1e9] get s_i = 0:
 // the whole row counts as error (E_i = ‖x̃_i‖), which keeps the bound true without f32 under- or
 // overflow; a non-finite row has a non-finite bound and is evaluated exactly against every centre.
 
 /**
- * Bound on |a_ij − (‖c̃_j‖² − 2·x̃_i·c̃_j)| for the row image info at `inf` (f64: s, P, E, ‖x̃‖²)
- * and every centre of a call with maxima R, F, and Cn ≥ max ‖c̃_j‖²: the quantisation term
- * above, the f32 rounding of ‖c̃_j‖², of the conversion and the two products (≤ 4u·Cn + 16u·P·R),
- * the float64 rounding of the centring and of the norms (the 1e-9 and 1e-15 terms). With
- * withRow, also the error of the row's computed ‖x̃‖² (needed where x2 + a_ij is compared with
- * an exact distance).
+ * Bound on |a_ij − (‖c̃_j‖² − 2·x̃_i·c̃_j)| for every centre of a call with maxima R, F and
+ * Cn ≥ max ‖c̃_j‖²: the quantisation term above, 2(P·F + E·R + E·F), the f32 rounding of ‖c̃_j‖²,
+ * of the conversion and of the two products (≤ 4u·Cn + 16u·P·R), and the float64 rounding of the
+ * centring and of the norms (the 1e-9 factor and 1e-15·(x2 + Cn + 2·X·√Cn) ≤ 2e-15·(x2 + Cn)).
+ * It is linear in the row's P, E and x2 = ‖x̃‖²: qBoundSet puts the call's coefficients in
+ * module globals, qBoundRow evaluates it for the row image info at `inf` (f64: s, P, E, x2).
+ * withRow adds the error of the row's computed x2 (needed where x2 + a_ij is compared with an
+ * exact distance).
  */
 @inline
-function qBound(inf: usize, R: f64, F: f64, Cn: f64, d: i32, withRow: bool): f64 {
-  const P = load<f64>(inf, 8), E = load<f64>(inf, 16), x2 = load<f64>(inf, 24);
-  const X = sqrt(x2);
-  let b = 2 * (P * F + E * R + E * F) * (1 + 1e-9) + 4 * U * Cn + 16 * U * P * R
-    + 1e-15 * (x2 + Cn + 2 * X * sqrt(Cn)) + 1e-300;
-  if (withRow) b += x2 * (<f64>d + 4) * 2.3e-16;
-  return b;
+function qBoundSet(R: f64, F: f64, Cn: f64, d: i32, withRow: bool): void {
+  gqP = 2 * F * (1 + 1e-9) + 16 * U * R;
+  gqE = 2 * (R + F) * (1 + 1e-9);
+  gqX = 2e-15 + (withRow ? (<f64>d + 4) * 2.3e-16 : 0);
+  gq0 = 4 * U * Cn + 2e-15 * Cn + 1e-300;
+}
+
+let gqP: f64 = 0;
+let gqE: f64 = 0;
+let gqX: f64 = 0;
+let gq0: f64 = 0;
+
+@inline
+function qBoundRow(inf: usize): f64 {
+  return gqP * load<f64>(inf, 8) + gqE * load<f64>(inf, 16) + gqX * load<f64>(inf, 24) + gq0;
 }
 
 /**
@@ -946,7 +1040,20 @@ function assignQChunk(job: usize, c: i32, tid: i32): void {
   const scr = scratchRaw(ptr(job, 22), ptr(job, 23), tid);
   const sBytes = <usize>(np << 3) << 2, pairBytes = <usize>dp << 1, rowBytes = <usize>d << 2;
   const pm = scr + (<usize>(np << 3) << 4), pmBytes = <usize>np << 4, hits = scratchHits(scr, np << 3);
+  qBoundSet(R, F, Cn, d, false);
   const last = start + m - 1; // rows past the end repeat the last one (their scores are not used)
+  // every row's exact stage reads its raw row, which the tile did not: rows listed by idx are
+  // scattered, so touch them first in a tight loop (their loads overlap) and the exact stage finds
+  // them in cache (rows in order stream well without it: measured slower with it)
+  if (idx != 0) {
+    let t = 0;
+    for (let r = 0; r < m; r++) {
+      const xr = x + <usize>load<i32>(idx + (<usize>(start + r) << 2)) * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 64) t |= load<i32>(xr + o);
+      t |= load<i32>(xr + rowBytes - 4);
+    }
+    gSink |= t;
+  }
   for (let r = 0; r < m; r += 4) {
     const pos = start + r;
     const i0 = rowAt(idx, pos), i1 = rowAt(idx, min(pos + 1, last));
@@ -955,7 +1062,7 @@ function assignQChunk(job: usize, c: i32, tid: i32): void {
     const qn = min(4, m - r);
     for (let q = 0; q < qn; q++) {
       const i = q == 0 ? i0 : q == 1 ? i1 : q == 2 ? i2 : i3;
-      const slack = 2 * qBound(info + (<usize>i << 5), R, F, Cn, d, false);
+      const slack = 2 * qBoundRow(info + (<usize>i << 5));
       finishRow(scr + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, want, x + <usize>i * rowBytes, craw, d);
       const o = pos + q;
       store<i32>(lab + (<usize>o << 2), gLabel);

@@ -364,7 +364,8 @@ export function exactSqDist(x: Float32Array, i: number, c: Float32Array, j: numb
 /**
  * The D² update of k-means++ / k-means‖: for each candidate centre (rows of cand [m × d]),
  * the potential Σ_i w_i · min(closest[i], ‖x_i − cand‖²), written to pot [m], with exact float64
- * distances (`exactSqDist`) and the sum taken in chunks of `chunkRows(d)` rows. closest [n] is
+ * distances (`exactSqDist`), summed per chunk of `chunkRows(d)` rows as (C − G_j) + D_j (see the
+ * body; chunks added in order) so that pairs with d_ij ≥ closest[i] need no evaluation. closest [n] is
  * read only; lower it with `updateClosest` once a candidate is chosen, or give `mins` [m × n] to
  * receive min(closest[i], ‖x_i − cand_j‖²) per candidate (row j·n + i: the closest array after
  * choosing candidate j, bitwise what `updateClosest` would make). The WebAssembly path rules
@@ -375,20 +376,28 @@ export function candidatePotentials(x: Float32Array, n: number, d: number, cand:
   if (useWasm(n, m, d) && d2Wasm('potentials', x, n, d, cand, m, closest, weights, pot, mins)) return;
   pot.fill(0, 0, m);
   const B = chunkRows(d);
-  const part = new Float64Array(m);
+  // per chunk: C = Σ w·closest over rows with a finite closest, G_j = Σ w·(closest − d_j) over
+  // those rows with d_j < closest, D_j = Σ w·min(closest, d_j) over the other rows; the chunk adds
+  // (C − G_j) + D_j = Σ w·min(closest, d_j). Rows with d_j ≥ closest add nothing to G_j, so a kernel
+  // that skips them (the WebAssembly path rules most out unevaluated) gets the same sums to the bit.
+  const G = new Float64Array(m), D = new Float64Array(m);
   for (let s = 0; s < n; s += B) {
-    part.fill(0);
+    G.fill(0);
+    D.fill(0);
+    let C = 0;
     const end = Math.min(n, s + B);
     for (let i = s; i < end; i++) {
-      const cl = closest[i]!, w = weights ? weights[i]! : 1;
+      const cl = closest[i]!, w = weights ? weights[i]! : 1, finite = Number.isFinite(cl);
+      if (finite) C += w * cl;
       for (let j = 0; j < m; j++) {
         const e = exactSqDist(x, i, cand, j, d);
         const v = e < cl ? e : cl;
-        part[j]! += w * v;
+        if (!finite) D[j]! += w * v;
+        else if (e < cl) G[j]! += w * (cl - e);
         if (mins) mins[j * n + i] = v;
       }
     }
-    for (let j = 0; j < m; j++) pot[j]! += part[j]!;
+    for (let j = 0; j < m; j++) pot[j]! += (C - G[j]!) + D[j]!;
   }
 }
 

@@ -34,6 +34,7 @@ export interface KernelExports {
   sqdistBlock64(xs: number, xn: number, m: number, d: number, panels: number, cn: number, np: number,
     nb: number, out: number): void;
   runChunk(job: number, chunk: number, tid: number): void;
+  mergeFlagged(dst: number, col: number, flags: number, n: number): void;
 }
 
 /** What the kernel layer runs on here: see `kernelInfo`. */

@@ -132,7 +132,7 @@ function tileScratch(kp: number): number {
 
 /** Per-thread scratch for chunks of B rows × d against kp padded centres (see assembly scratchRaw). */
 function scratchStride(B: number, d: number, kp: number): number {
-  return align16(4 * B * d) + align16(4 * ((B + 3) & ~3) * d) + align16(8 * B) + tileScratch(kp);
+  return align16(4 * B * d) + align16(4 * ((B + 3) & ~3) * d) + align16(8 * B) + tileScratch(kp) + 8 * B;
 }
 
 /**
@@ -552,12 +552,23 @@ function fromD2Cache(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     if (same) j = t;
   }
   if (j < 0) return false;
-  const before = f64(rt, C.ptr, n);
-  for (let i = 0; i < n; i++) if (!Object.is(before[i], closest[i])) return false;
-  // rows flagged 0 keep their value; the others take candidate j's
-  const col = f64(rt, C.ptr + 8 * n * (1 + j), n), fl = new Uint8Array(rt.memory.buffer, C.ptr + 8 * n * (C.m + 1), n);
-  for (let i = 0; i < n; i++) if (fl[i]) closest[i] = col[i]!;
+  if (!sameBytes(f64(rt, C.ptr, n), closest)) return false;
+  // rows flagged 0 keep their value; the others take candidate j's (merged in module memory)
+  rt.K.mergeFlagged(C.ptr, C.ptr + 8 * n * (1 + j), C.ptr + 8 * n * (C.m + 1), n);
+  closest.set(f64(rt, C.ptr, n));
   dropD2Cache();
+  return true;
+}
+
+type BufferLike = { from(b: ArrayBufferLike, offset: number, length: number): { equals(other: unknown): boolean } };
+
+/** Whether two float64 arrays hold the same bytes (memcmp through Node's Buffer, else a loop). */
+function sameBytes(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const Buf = (globalThis as { Buffer?: BufferLike }).Buffer;
+  if (Buf) return Buf.from(a.buffer, a.byteOffset, a.byteLength).equals(Buf.from(b.buffer, b.byteOffset, b.byteLength));
+  const u = new Int32Array(a.buffer, a.byteOffset, 2 * a.length), v = new Int32Array(b.buffer, b.byteOffset, 2 * b.length);
+  for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
   return true;
 }
 
@@ -601,7 +612,7 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
     const keepBytes = 8 * n * (m + 1) + n;
     const keep = mode === 'potentials' && !mins && pinned >= 0 ? alloc(rt, keepBytes) : -1;
     const pCl = keep >= 0 ? keep : S.take(8 * rows), pW = weights && mode === 'potentials' ? S.take(8 * rows) : 0;
-    const pPart = S.take(8 * m * Math.ceil(rows / B));
+    const pPart = S.take(8 * (2 * m + 1) * Math.ceil(rows / B));
     const pMins = keep >= 0 ? keep + 8 * n : mins && mode === 'potentials' ? S.take(8 * m * rows) : 0;
     const pFlags = keep >= 0 ? keep + 8 * n * (m + 1) : pMins ? S.take(rows) : 0;
     if (!S.ok) { if (keep >= 0) release(rt, keep, keepBytes); return false; }
@@ -625,8 +636,12 @@ export function d2Wasm(mode: 'potentials' | 'update', x: Float32Array, n: number
             for (let i = 0; i < len; i++) mins[o + i] = fl[i] ? col[i]! : cl0[i]!;
           }
         }
-        const part = f64(rt, pPart, m * nc);
-        for (let c = 0; c < nc; c++) for (let j = 0; j < m; j++) pot![j]! += part[c * m + j]!;
+        // chunk c's partials: C, G [m], D [m] (see assembly potChunk): its sum is (C − G_j) + D_j
+        const w = 2 * m + 1, part = f64(rt, pPart, w * nc);
+        for (let c = 0; c < nc; c++) {
+          const C = part[c * w]!;
+          for (let j = 0; j < m; j++) pot![j]! += (C - part[c * w + 1 + j]!) + part[c * w + 1 + m + j]!;
+        }
       }
     });
   } finally {

@@ -3,7 +3,7 @@
 // index subsets, near-mean and huge rows, exact ties, NaN rows and 1 or 2 threads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignNearest, candidatePotentials, exactSqDist, pinRows, setKernelThreads, updateClosest } from '../../src/kernels/index.js';
+import { assignNearest, candidatePotentials, exactSqDist, pinRows, setKernelBackend, setKernelThreads, updateClosest } from '../../src/kernels/index.js';
 import { QUANT_MAX_D, quantJobCount, setQuantScreening, useWasm } from '../../src/kernels/wasm.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 
@@ -213,4 +213,45 @@ test('assignNearest with int16 screening settles near-ties far below the quantis
     if (s - b < 1e-4 * b) checked++;
   }
   assert.ok(checked > n / 2, `near-tie rows ${checked}`);
+});
+
+test('candidatePotentials equals the TypeScript kernel to the bit with weights and infinite or NaN closest entries', () => {
+  const rng = createRng(18);
+  const n = 3000, d = 20, m = 7;
+  const x = normal(rng, n * d, 2);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = 0.5 + rng.next();
+  const closest0 = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest0[i] = i % 97 === 0 ? Infinity : i % 211 === 0 ? Number.NaN : 30 + 20 * rng.next();
+  const cand = x.slice(d * 5, d * (5 + m));
+  const out: Array<{ pot: Float64Array; mins: Float64Array }> = [];
+  for (const mode of ['ts', 'quant', 'f32'] as const) {
+    const prevB = setKernelBackend(mode === 'ts' ? 'ts' : 'auto');
+    const prevQ = setQuantScreening(mode === 'quant');
+    const unpin = pinRows(x);
+    try {
+      const pot = new Float64Array(m), mins = new Float64Array(m * n);
+      const before = quantJobCount();
+      candidatePotentials(x, n, d, cand, m, closest0.slice(), w, pot, mins);
+      assert.equal(quantJobCount() - before, mode === 'quant' ? 1 : 0, mode);
+      out.push({ pot, mins });
+    } finally {
+      unpin();
+      setQuantScreening(prevQ);
+      setKernelBackend(prevB);
+    }
+  }
+  // the direct definition, Σ w·min(closest, d_j), within rounding of the (C − G) + D sums
+  for (let j = 0; j < m; j++) {
+    let direct = 0;
+    for (let i = 0; i < n; i++) {
+      const e = exactSqDist(x, i, cand, j, d);
+      direct += w[i]! * (e < closest0[i]! ? e : closest0[i]!);
+    }
+    assert.ok(Number.isNaN(direct) ? Number.isNaN(out[0]!.pot[j]!) : Math.abs(out[0]!.pot[j]! - direct) <= 1e-12 * Math.abs(direct));
+  }
+  for (const o of out.slice(1)) {
+    assert.deepEqual(o.pot, out[0]!.pot);
+    assert.deepEqual(o.mins, out[0]!.mins);
+  }
 });
