@@ -876,76 +876,72 @@ function qBoundRow(inf: usize): f64 {
 
 /**
  * Quantise chunk c of the pinned rows (kind 6). Slots: 1 x (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu
- * (f64 [d]), 6 Q, 7 dp, 8 image (i16 [n × dp], written), 9 info (f64 [n × 4], written: s_i (an
- * f32 value), P_i, E_i, ‖x̃_i‖², all norms summed in float64 over t in order).
+ * (f32 [d]: the centre μ, exact as a real), 6 Q, 7 dp, 8 image (i16 [n × dp], written), 9 info
+ * (f64 [n × 4], written: s_i (an f32 value), P_i, E_i, x2_i = ‖x̃_i‖² (float64 sum)).
+ * Pass 1 (float64, exact differences): amax = max_t |x_t − μ_t| and x2. Pass 2 (float32 SIMD):
+ * q_t = nearest(fl(fl(x_t − μ_t)·fl(1/s))). Then |fl(x_t − μ_t)/s| ≤ Q(1 + 2.1u), the two products
+ * move it by at most Q·(1 + 2.1u)·2.0001u ≤ 0.004 (Q ≤ 32767), so |x̃_t − s·q_t| ≤ 0.504·s +
+ * u·|x̃_t| and, over the row, E_i = 0.504·s·√d + u·X_i (X_i = √x2_i) bounds ‖x̃_i − s_i q_i‖ and
+ * P_i = X_i + E_i bounds ‖s_i q_i‖: no residual pass is needed. A row with s = 0 (largest value
+ * outside [1e-9, 1e9] or NaN) has q = 0, P = 0 and E = X (a NaN E for a NaN row).
  */
 function quantChunk(job: usize, c: i32): void {
   const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
   const mu = ptr(job, 5), Q: f64 = slot(job, 6), dp = <i32>slot(job, 7), img = ptr(job, 8), info = ptr(job, 9);
   const start = c * B, end = min(n, start + B);
   const rowBytes = <usize>d << 2;
-  const d4 = d & ~3, d2 = d & ~1;
-  const qHi = f64x2.splat(Q), qLo = f64x2.splat(-Q);
+  const d4 = d & ~3;
+  const sqrtD = sqrt(<f64>d);
   for (let i = start; i < end; i++) {
     const xr = x + <usize>i * rowBytes, qr = img + ((<usize>i * <usize>dp) << 1);
     // pass 1: largest |x − μ| and ‖x − μ‖², four columns per step (pmax drops a NaN, but a NaN row
-    // still gets a NaN ‖x − μ‖² and a NaN E below, so its bound is not finite)
+    // still gets a NaN x2, hence a NaN E and a bound that is not finite)
     let am = f64x2.splat(0), sv = f64x2.splat(0), am2 = f64x2.splat(0), sv2 = f64x2.splat(0);
     let t = 0;
     for (; t < d4; t += 4) {
-      const xv = v128.load(xr + (<usize>t << 2)), mp = mu + (<usize>t << 3);
-      const v = f64x2.sub(f64x2.promote_low_f32x4(xv), v128.load(mp));
-      const w = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1)), v128.load(mp, 16));
+      const o = <usize>t << 2;
+      const xv = v128.load(xr + o), mv = v128.load(mu + o);
+      const v = f64x2.sub(f64x2.promote_low_f32x4(xv), f64x2.promote_low_f32x4(mv));
+      const w = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1)),
+        f64x2.promote_low_f32x4(v128.shuffle<f32>(mv, mv, 2, 3, 0, 1)));
       am = f64x2.pmax(am, f64x2.abs(v));
       am2 = f64x2.pmax(am2, f64x2.abs(w));
       sv = f64x2.add(sv, f64x2.mul(v, v));
       sv2 = f64x2.add(sv2, f64x2.mul(w, w));
     }
-    for (; t < d2; t += 2) {
-      const v = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(xr + (<usize>t << 2))), v128.load(mu + (<usize>t << 3)));
-      am = f64x2.pmax(am, f64x2.abs(v));
-      sv = f64x2.add(sv, f64x2.mul(v, v));
-    }
     am = f64x2.pmax(am, am2);
     sv = f64x2.add(sv, sv2);
     let amax = max(f64x2.extract_lane(am, 0), f64x2.extract_lane(am, 1));
     let x2 = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
-    if (d2 < d) {
-      const v = <f64>load<f32>(xr + (<usize>d2 << 2)) - load<f64>(mu + (<usize>d2 << 3));
+    for (; t < d; t++) {
+      const v = <f64>load<f32>(xr + (<usize>t << 2)) - <f64>load<f32>(mu + (<usize>t << 2));
       amax = max(amax, abs(v));
       x2 += v * v;
     }
+    const X = sqrt(x2);
     let s: f32 = 0;
     if (amax >= 1e-9 && amax <= 1e9) s = <f32>(amax / Q);
-    const inv: f64 = s > 0 ? 1.0 / <f64>s : 0;
-    // pass 2: q = round((x − μ)/s) clamped to ±Q (a NaN gives some q and a NaN E), s·q exact
-    // (24-bit × 16-bit), P = ‖s·q‖², E = ‖x − μ − s·q‖²
-    const iv = f64x2.splat(inv), ss = f64x2.splat(<f64>s);
-    let pv = f64x2.splat(0), ev = f64x2.splat(0);
-    for (t = 0; t < d2; t += 2) {
-      const v = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(xr + (<usize>t << 2))), v128.load(mu + (<usize>t << 3)));
-      const q = f64x2.pmin(qHi, f64x2.pmax(qLo, f64x2.nearest(f64x2.mul(v, iv))));
-      const qi = i32x4.trunc_sat_f64x2_s_zero(q);
-      v128.store32_lane(qr + (<usize>t << 1), i16x8.narrow_i32x4_s(qi, qi), 0);
-      const sq = f64x2.mul(ss, f64x2.convert_low_i32x4_s(qi));
-      const r = f64x2.sub(v, sq);
-      pv = f64x2.add(pv, f64x2.mul(sq, sq));
-      ev = f64x2.add(ev, f64x2.mul(r, r));
-    }
-    let P = f64x2.extract_lane(pv, 0) + f64x2.extract_lane(pv, 1);
-    let E = f64x2.extract_lane(ev, 0) + f64x2.extract_lane(ev, 1);
-    if (d2 < d) {
-      const v = <f64>load<f32>(xr + (<usize>d2 << 2)) - load<f64>(mu + (<usize>d2 << 3));
-      const q = min(Q, max(-Q, nearest(v * inv)));
-      const qq: f64 = q == q ? q : 0;
-      store<i16>(qr + (<usize>d2 << 1), <i16>qq);
-      const sq = <f64>s * qq;
-      P += sq * sq;
-      E += (v - sq) * (v - sq);
-    }
-    for (let t = d; t < dp; t++) store<i16>(qr + (<usize>t << 1), 0);
     const o = info + (<usize>i << 5);
-    store<f64>(o, <f64>s); store<f64>(o, sqrt(P), 8); store<f64>(o, sqrt(E), 16); store<f64>(o, x2, 24);
+    if (s == 0) {
+      memory.fill(qr, 0, <usize>dp << 1);
+      store<f64>(o, 0); store<f64>(o, 0, 8); store<f64>(o, X * (1 + 1e-15), 16); store<f64>(o, x2, 24);
+      continue;
+    }
+    // pass 2: float32, four columns per step
+    const inv = f32x4.splat(<f32>1 / s);
+    for (t = 0; t < d4; t += 4) {
+      const y = f32x4.mul(f32x4.sub(v128.load(xr + (<usize>t << 2)), v128.load(mu + (<usize>t << 2))), inv);
+      const qi = i32x4.trunc_sat_f32x4_s(f32x4.nearest(y));
+      v128.store64_lane(qr + (<usize>t << 1), i16x8.narrow_i32x4_s(qi, qi), 0);
+    }
+    const invs: f32 = <f32>1 / s;
+    for (; t < d; t++) {
+      const y: f32 = (load<f32>(xr + (<usize>t << 2)) - load<f32>(mu + (<usize>t << 2))) * invs;
+      store<i16>(qr + (<usize>t << 1), <i16>(<i32>nearest(y)));
+    }
+    for (; t < dp; t++) store<i16>(qr + (<usize>t << 1), 0);
+    const E = 0.504 * <f64>s * sqrtD + 1.2e-7 * X;
+    store<f64>(o, <f64>s); store<f64>(o, X + E, 8); store<f64>(o, E, 16); store<f64>(o, x2, 24);
   }
 }
 

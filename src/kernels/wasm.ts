@@ -260,17 +260,18 @@ function pinnedQuant(rt: Runtime, x: Float32Array, n: number, d: number): QuantI
   if (!quantOn || d > QUANT_MAX_D || n < 1) return null;
   const dp = (d + 3) & ~3, Q = quantLevels(dp);
   const imgBytes = align16(2 * n * dp), bytes = imgBytes + 32 * n;
-  const mu = pinnedMean(rt, x, n, d);
-  if (!mu) return null;
+  const m64 = pinnedMean(rt, x, n, d);
+  if (!m64) return null;
+  const mu32 = Float32Array.from(m64), mu = Float64Array.from(mu32); // the centre, exact in float32
   const ptr = pinnedImage(rt, x, n, d, (rows) => {
     if (bytes > memoryHeadroom(rt) / 2) return null;
     const p = alloc(rt, bytes);
     if (p < 0) return null;
     const S = new Scope(rt);
     try {
-      const pMu = S.take(8 * d), pJob = S.take(8 * 16);
+      const pMu = S.take(4 * d), pJob = S.take(8 * 16);
       if (!S.ok) { release(rt, p, bytes); return null; }
-      f64(rt, pMu, d).set(mu);
+      f32(rt, pMu, d).set(mu32);
       const B = chunkRows(d);
       writeJob(rt, pJob, [6, rows, n, d, B, pMu, Q, dp, p, p + imgBytes]);
       runJob(rt, pJob, Math.ceil(n / B), 4 * n * d);
