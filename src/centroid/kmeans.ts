@@ -224,8 +224,10 @@ export function fit(x: MatrixLike, options: KMeansOptions): KMeansResult {
     unpin();
   }
   const b = best!;
-  const used = new Set<number>(b.labels);
-  if (used.size < k) warnings.push(`kmeans: found ${used.size} distinct clusters, fewer than k = ${k} (the data has fewer distinct points than k).`);
+  const seen = new Uint8Array(k);
+  let used = 0;
+  for (let i = 0; i < n; i++) { const l = b.labels[i]!; if (l >= 0 && !seen[l]) { seen[l] = 1; used++; } }
+  if (used < k) warnings.push(`kmeans: found ${used} distinct clusters, fewer than k = ${k} (the data has fewer distinct points than k).`);
   return {
     kind: 'kmeans', version: 1,
     options: { k, init: given ? 'given' : (init as 'k-means++'), nInit, maxIter: o.maxIter, tol: o.tol, algorithm, seed: o.seed, weighted: w !== null },
