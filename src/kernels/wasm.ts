@@ -9,12 +9,13 @@
  * `sqDistBlockWasm` runs on the calling thread. Rows pinned with `pinRows` are used in place;
  * other rows are copied in per call, in pieces that fit the memory limit.
  *
- * Numerics of `assignNearestWasm` (see assembly/kernels.ts for the bound): candidate centres
- * are ranked with float32 SIMD dot products over data shifted by the centres' mean, and every
- * centre that float32 rounding could put first (or second) is re-evaluated exactly as Σ(x − c)²
- * in float64. Labels are therefore those of the exact argmin (ties → lowest index), and the
- * reported distances are exact float64 sums; they may differ from the TypeScript kernel's only
- * where two centres are within float64 rounding of each other.
+ * Numerics of `assignNearestWasm` (see assembly/kernels.ts for the bounds): candidate centres
+ * are ranked with int16 dot products on the pinned rows' int16 image (d ≤ QUANT_MAX_D) or with
+ * float32 SIMD dot products over data shifted by the centres' mean, and every centre that the
+ * screening's proven error could put first (or second) is re-evaluated exactly as Σ(x − c)² in
+ * float64. Labels are therefore those of the exact argmin (ties → lowest index), and the
+ * reported distances are exact float64 sums, whichever screening ran; they may differ from the
+ * TypeScript kernel's only where two centres are within float64 rounding of each other.
  */
 import {
   alloc, f32, f64, getRuntime, i32, kernelThreads, memoryHeadroom, pinnedCentring, pinnedImage, pinnedMean, pinnedPtr,
