@@ -14,7 +14,7 @@ import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '..
 import { resolveOptions, checkIntRange, type OptionSpec } from '../core/options.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { checkAbort, type RunControl } from '../core/control.js';
-import { assignNearest, centroidSums, labelledSqDist, pinRows, sqDistBlock, sqDistRow } from '../kernels/index.js';
+import { assignNearest, assignNearestAndSums, centroidSums, labelledSqDist, pinRows, sqDistBlock, sqDistRow } from '../kernels/index.js';
 import { kmeansPlusPlus, kmeansParallel, randomRows } from './init.js';
 
 /** Given start centroids: a [k × d] Float32Array, a Matrix, or rows. */
@@ -255,15 +255,15 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     if (bounds) {
       distances = bounds.assign(x, n, d, centres, cF32, k, labels);
       inertia = labelledSqDist(x, n, d, labels, centres, k, w);
+      centroidSums(x, n, d, labels, w, k, sums, wsum); // for the M-step
     } else {
-      assignNearest(x, n, d, cF32, k, labels, dist2);
+      assignNearestAndSums(x, n, d, cF32, k, labels, dist2, w, sums, wsum); // E-step and the M-step's sums
       distances = n * k;
       for (let i = 0; i < n; i++) inertia += (w ? w[i]! : 1) * dist2[i]!;
     }
     let changed = 0;
     for (let i = 0; i < n; i++) if (labels[i] !== prev[i]) changed++;
     // M-step
-    centroidSums(x, n, d, labels, w, k, sums, wsum);
     const relocated = relocateEmpty(X, labels, w, centres, sums, wsum, k);
     let shift = 0;
     const moves = new Float64Array(k);

@@ -15,7 +15,10 @@
  * do so in chunks of `chunkRows(d)` rows, partial sums added in chunk order, in both backends: the
  * results are bitwise the same whatever the backend and the number of threads.
  */
-import { assignNearestWasm, centroidSumsWasm, chunkRows, d2Wasm, sumsChunkRows, labelledSqDistWasm, sqDistBlockApproxWasm, sqDistBlockWasm, useWasm } from './wasm.js';
+import {
+  assignNearestWasm, assignSumsWasm, centroidSumsWasm, chunkRows, d2Wasm, sumsChunkRows, labelledSqDistWasm, sqDistBlockApproxWasm,
+  sqDistBlockWasm, useWasm,
+} from './wasm.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -283,6 +286,20 @@ export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32A
   const a = i * d, b = j * d;
   for (let t = 0; t < d; t++) { const v = x[a + t]! - c[b + t]!; s += v * v; }
   return s;
+}
+
+/**
+ * A Lloyd step's two kernels: `assignNearest(x, n, d, c, k, labels, dist2)` then
+ * `centroidSums(x, n, d, labels, weights, k, sums, wsum)` with the new labels — the same results to
+ * the bit, in one pass over the data where the int16 screening applies (pinned rows), else the two
+ * calls. @param labels out [n]; @param dist2 out [n]; @param sums out [k × d]; @param wsum out [k].
+ */
+export function assignNearestAndSums(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
+  labels: Int32Array, dist2: Float32Array | Float64Array, weights: Float32Array | Float64Array | null,
+  sums: Float64Array, wsum: Float64Array): void {
+  if (useWasm(n, k, d) && assignSumsWasm(x, n, d, c, k, labels, dist2, weights, sums, wsum)) return;
+  assignNearest(x, n, d, c, k, labels, dist2);
+  centroidSums(x, n, d, labels, weights, k, sums, wsum);
 }
 
 /**

@@ -333,11 +333,14 @@ function packQuant(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number,
 }
 
 /** assignNearestWasm on the int16 image (job kind 7); false when it does not apply. */
+/** centroidSums' inputs and outputs when assignQuant also sums the rows by their new labels. */
+interface FusedSums { weights: Float32Array | Float64Array | null; sums: Float64Array; wsum: Float64Array }
+
 function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Float32Array, k: number,
   labels: Int32Array, dist2: Float32Array | Float64Array, second: Float32Array | Float64Array | null | undefined,
-  idx: Int32Array | null | undefined, total: number): boolean {
+  idx: Int32Array | null | undefined, total: number, fused: FusedSums | null = null): boolean {
   const qi = pinnedQuant(rt, x, n, d);
-  if (!qi) return false;
+  if (!qi || (fused && idx)) return false;
   const S = new Scope(rt);
   try {
     const P = packQuant(rt, S, c, k, d, qi);
@@ -346,12 +349,26 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     const pScratch = S.take(stride * kernelThreads()), pJob = S.take(8 * 32);
     const pIdx = idx ? S.take(4 * total) : 0;
     const pLab = S.take(4 * total), pBest = S.take(8 * total), pSec = S.take(want ? 8 * total : 8);
+    // fused: the sums chunks of centroidSums (sumsChunkRows rows, a multiple of B), partials alike
+    const SB = sumsChunkRows(d), ks = k * d + k, nsc = Math.ceil(total / SB);
+    const pPart = fused ? S.take(8 * ks * nsc) : 0, pW = fused?.weights ? S.take(8 * total) : 0;
     if (!S.ok) return false;
     if (idx) i32(rt, pIdx, total).set(idx.subarray(0, total));
-    writeJob(rt, pJob, [7, pinnedPtr(rt, x), pIdx, total, d, B, qi.img, qi.info, qi.dp, P.pPanels, P.pCs, P.pCn, P.np,
-      P.pCraw, k, P.R, P.F, P.Cn, want, pLab, pBest, pSec, pScratch, stride]);
-    runJob(rt, pJob, Math.ceil(total / B), total * k * d);
+    if (pW) f64(rt, pW, total).set(fused!.weights!.subarray(0, total));
+    writeJob(rt, pJob, [fused ? 9 : 7, pinnedPtr(rt, x), pIdx, total, d, B, qi.img, qi.info, qi.dp, P.pPanels, P.pCs,
+      P.pCn, P.np, P.pCraw, k, P.R, P.F, P.Cn, want, pLab, pBest, pSec, pScratch, stride, SB, pPart, pW]);
+    runJob(rt, pJob, fused ? nsc : Math.ceil(total / B), total * k * d);
     quantJobs++;
+    if (fused) {
+      const { sums, wsum } = fused, part = f64(rt, pPart, ks * nsc);
+      sums.fill(0, 0, k * d);
+      wsum.fill(0, 0, k);
+      for (let q = 0; q < nsc; q++) { // centroidSumsWasm's order
+        const o = q * ks;
+        for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
+        for (let j = 0; j < k; j++) wsum[j]! += part[o + k * d + j]!;
+      }
+    }
     const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
     if (idx) {
       for (let r = 0; r < total; r++) {
@@ -369,6 +386,20 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
   } finally {
     S.free();
   }
+}
+
+/**
+ * `assignNearest` followed by `centroidSums` with the new labels, in one pass over the data (the
+ * int16 screening of pinned rows only): the same labels, distances, sums and weight sums to the
+ * bit. Returns false (writing nothing) when that path does not apply; the caller then makes the
+ * two calls.
+ */
+export function assignSumsWasm(x: Float32Array, n: number, d: number, c: Float32Array, k: number, labels: Int32Array,
+  dist2: Float32Array | Float64Array, weights: Float32Array | Float64Array | null, sums: Float64Array,
+  wsum: Float64Array): boolean {
+  const rt = load();
+  if (!rt || k < 1 || d < 1 || n === 0) return false;
+  return assignQuant(rt, x, n, d, c, k, labels, dist2, null, null, n, { weights, sums, wsum });
 }
 
 /**

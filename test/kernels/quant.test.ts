@@ -3,7 +3,9 @@
 // index subsets, near-mean and huge rows, exact ties, NaN rows and 1 or 2 threads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignNearest, candidatePotentials, exactSqDist, pinRows, setKernelBackend, setKernelThreads, updateClosest } from '../../src/kernels/index.js';
+import {
+  assignNearest, assignNearestAndSums, candidatePotentials, centroidSums, exactSqDist, pinRows, setKernelBackend, setKernelThreads, updateClosest,
+} from '../../src/kernels/index.js';
 import { QUANT_MAX_D, quantJobCount, setQuantScreening, useWasm } from '../../src/kernels/wasm.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 
@@ -254,4 +256,43 @@ test('candidatePotentials equals the TypeScript kernel to the bit with weights a
     assert.deepEqual(o.pot, out[0]!.pot);
     assert.deepEqual(o.mins, out[0]!.mins);
   }
+});
+
+test('assignNearestAndSums equals assignNearest then centroidSums to the bit, with and without weights, on 1 and 2 threads', () => {
+  const rng = createRng(19);
+  const n = 20011, d = 24, k = 37; // n not a multiple of the chunk sizes
+  const x = normal(rng, n * d, 3), c = normal(rng, k * d, 3);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = 0.25 + rng.next();
+  const prevT = setKernelThreads(1);
+  const unpin = pinRows(x);
+  try {
+    for (const weights of [null, w]) {
+      const ref = { labels: new Int32Array(n), dist2: new Float64Array(n), sums: new Float64Array(k * d), wsum: new Float64Array(k) };
+      assignNearest(x, n, d, c, k, ref.labels, ref.dist2);
+      centroidSums(x, n, d, ref.labels, weights, k, ref.sums, ref.wsum);
+      for (const threads of [1, 2]) {
+        setKernelThreads(threads);
+        const o = { labels: new Int32Array(n), dist2: new Float64Array(n), sums: new Float64Array(k * d).fill(7), wsum: new Float64Array(k).fill(7) };
+        const before = quantJobCount();
+        assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, weights, o.sums, o.wsum);
+        assert.equal(quantJobCount() - before, 1, 'one fused int16 job');
+        assert.deepEqual(o.labels, ref.labels);
+        assert.deepEqual(o.dist2, ref.dist2);
+        assert.deepEqual(o.sums, ref.sums, `sums (weights ${weights !== null}, threads ${threads})`);
+        assert.deepEqual(o.wsum, ref.wsum);
+      }
+    }
+  } finally {
+    unpin();
+    setKernelThreads(prevT);
+  }
+  // unpinned rows take the two calls
+  const o = { labels: new Int32Array(n), dist2: new Float64Array(n), sums: new Float64Array(k * d), wsum: new Float64Array(k) };
+  const before = quantJobCount();
+  assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, null, o.sums, o.wsum);
+  assert.equal(quantJobCount() - before, 0);
+  const s2 = new Float64Array(k * d), w2 = new Float64Array(k);
+  centroidSums(x, n, d, o.labels, null, k, s2, w2);
+  assert.deepEqual(o.sums, s2);
 });
