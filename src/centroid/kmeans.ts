@@ -243,11 +243,12 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   const centres = Float64Array.from(c0);
   const cF32 = Float32Array.from(c0);
   const labels = new Int32Array(n).fill(-1), prev = new Int32Array(n).fill(-1);
+  const cPrev = new Float32Array(k * d);
   const dist2 = new Float64Array(n);
   const sums = new Float64Array(k * d), wsum = new Float64Array(k);
   const history: KMeansIterStats[] = [];
   const bounds = algorithm === 'lloyd' ? null : algorithm === 'hamerly' ? new HamerlyBounds(n, k) : new ElkanBounds(n, k);
-  let strict = false, iter = 0;
+  let strict = false, iter = 0, lastRelocated = false;
   for (iter = 1; iter <= maxIter; iter++) {
     checkAbort(ctl.signal, WHERE);
     const t0 = performance.now();
@@ -265,6 +266,7 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     for (let i = 0; i < n; i++) if (labels[i] !== prev[i]) changed++;
     // M-step
     const relocated = relocateEmpty(X, labels, w, centres, sums, wsum, k);
+    lastRelocated = relocated;
     let shift = 0;
     const moves = new Float64Array(k);
     for (let j = 0; j < k; j++) {
@@ -279,6 +281,7 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
       }
       moves[j] = s; shift += s;
     }
+    cPrev.set(cF32); // the centres this iteration's E-step used (the final E-step's bounds start there)
     for (let i = 0; i < k * d; i++) cF32[i] = centres[i]!;
     if (bounds) { if (relocated) bounds.reset(); else bounds.moved(labels, moves); }
     history.push({ iter, inertia, shift, changed, distances, seconds: (performance.now() - t0) / 1000 });
@@ -289,9 +292,43 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   }
   const nIter = Math.min(iter, maxIter);
   const converged = iter <= maxIter;
-  if (!strict) assignNearest(x, n, d, cF32, k, labels, dist2); // E-step against the final centres
+  // E-step against the final centres (the labels of the last one are for the previous centres):
+  // rows the bounds show still nearest their centre keep it, the others are assigned again —
+  // the same labels as a full assignment, at a fraction of its cost
+  if (!strict) {
+    if (bounds) bounds.assign(x, n, d, centres, cF32, k, labels);
+    else if (lastRelocated || iter === 1) assignNearest(x, n, d, cF32, k, labels, dist2); // relocated rows' dist2 is stale
+    else finalLloydStep(X, cPrev, cF32, k, labels, dist2);
+  }
   const inertia = labelledSqDist(x, n, d, labels, centres, k, w);
   return { labels, centres, inertia, nIter, converged, history };
+}
+
+/**
+ * Lloyd's final E-step, labels only: dist2 [n] holds each row's exact squared distance to its
+ * centre in cOld [k × d] (the last E-step); the centres are now cNew. Row i keeps label a when
+ * √dist2_i + ‖cNew_a − cOld_a‖ (≥ its distance to cNew_a) is below half the distance from cNew_a to
+ * every other new centre (then cNew_a is strictly the nearest, Elkan's lemma; a relative margin
+ * absorbs rounding); the other rows are assigned exactly. dist2 is stale for kept rows after.
+ */
+function finalLloydStep(X: Matrix, cOld: Float32Array, cNew: Float32Array, k: number, labels: Int32Array,
+  dist2: Float64Array): void {
+  const { data: x, rows: n, cols: d } = X;
+  const s = halfMinCentreDistances(cNew, k, d);
+  const shift = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let q = 0;
+    for (let t = 0; t < d; t++) { const v = cNew[j * d + t]! - cOld[j * d + t]!; q += v * v; }
+    shift[j] = Math.sqrt(q) * (1 + MARGIN);
+  }
+  const idx = new Int32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const a = labels[i]!;
+    if (a >= 0 && Math.sqrt(dist2[i]!) * (1 + MARGIN) + shift[a]! < s[a]! * (1 - MARGIN)) continue;
+    idx[m++] = i;
+  }
+  if (m > 0) assignNearest(x, n, d, cNew, k, labels, dist2, null, idx, m);
 }
 
 /**

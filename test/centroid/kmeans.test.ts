@@ -225,3 +225,24 @@ test('kmeans.fit with init k-means|| and random also reach the iris optimum band
     assert.ok(ari(y, r.labels) > 0.7);
   }
 });
+
+test('kmeans.fit stopped by maxIter returns the labels of a full assignment to its final centroids (bounded final E-step) for lloyd, hamerly and elkan', () => {
+  const rng = createRng(31);
+  for (const [n, d, k, spread] of [[3000, 8, 12, 0.6], [2500, 3, 40, 3], [1200, 16, 5, 0.2]] as const) {
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) data[i * d + t] = (i % 7) * 1.3 + rng.normal() * spread;
+    for (let i = 0; i < 40; i++) data.copyWithin((i + 100) * d, i * d, i * d + d); // duplicate rows
+    const X: Matrix = { data, rows: n, cols: d };
+    for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
+      for (const maxIter of [1, 2, 3, 5]) {
+        const r = kmeans.fit(X, { k, algorithm, maxIter, tol: 0, nInit: 1, seed: 4 });
+        if (r.converged && r.nIter < maxIter) continue; // stopped with no label changes: no final step
+        const full = kmeans.predict(r, X);
+        assert.deepEqual(r.labels, full, `n ${n} k ${k} ${algorithm} maxIter ${maxIter}`);
+        // the fit's inertia is to its float64 centres, score's to the float32 centroids it returns
+        const again = -kmeans.score(r, X);
+        assert.ok(Math.abs(r.inertia - again) <= 1e-6 * again, `${algorithm} inertia ${r.inertia} vs ${again}`);
+      }
+    }
+  }
+});
