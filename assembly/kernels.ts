@@ -865,18 +865,20 @@ function labelledChunk(job: usize, c: i32): void {
 
 // ---------------------------------------------------------------------------------------------
 // Quantised screening (int16). For pinned rows the JavaScript side keeps an int16 image of the
-// data centred on μ, a float64 centre near its mean (runtime.ts pinnedMean): x̃_i = x_i − μ ≈ s_i·q_i, with s_i = max_t |x̃_it| / Q rounded
-// to f32 and q_i ∈ [−Q, Q]^dp (dp = d rounded up to a multiple of 4, zero padded; Q ≤ √((2³¹ − 1)/dp), so no integer dot
+// data centred on μ, a float32 centre near its mean (runtime.ts pinnedMean, rounded; exact as a
+// real): x̃_i = x_i − μ ≈ s_i·q_i with s_i = max_t |x̃_it| / Q rounded to f32 and q_i ∈ [−Q, Q]^dp
+// (dp = d rounded up to a multiple of 4, zero padded; Q ≤ √((2³¹ − 1)/dp), so no integer dot
 // product can overflow). Centres are quantised the same way on every call. i32x4.dot_i16x8_s
 // (pmaddwd: 8 multiply-adds per instruction, exact) then gives x̃·c̃_j ≈ s_i·s_j·(q_i·q_j) at twice
 // the rate of the float32 tile. With e_i = x̃_i − s_i q_i and e_j = c̃_j − s_j q_j,
 //   |x̃_i·c̃_j − s_i s_j q_i·q_j| ≤ ‖s_i q_i‖·‖e_j‖ + ‖e_i‖·‖s_j q_j‖ + ‖e_i‖·‖e_j‖,
-// so the row image's norms P_i = ‖s_i q_i‖, E_i = ‖e_i‖ and the centres' maxima R = max ‖s_j q_j‖,
-// F = max ‖e_j‖ bound the estimate a_ij = ‖c̃_j‖² − 2 s_i s_j q_i·q_j (see qBoundSet); the exact
-// stage is the float32 path's (finishRow, exactDist on the raw values), so labels and distances
-// are the same as there. Rows whose largest centred value lies outside [1e-9, 1e9] get s_i = 0:
-// the whole row counts as error (E_i = ‖x̃_i‖), which keeps the bound true without f32 under- or
-// overflow; a non-finite row has a non-finite bound and is evaluated exactly against every centre.
+// so bounds P_i ≥ ‖s_i q_i‖, E_i ≥ ‖e_i‖ of the row (quantChunk proves them without a residual
+// pass) and the centres' maxima R = max ‖s_j q_j‖, F = max ‖e_j‖ (computed exactly per call) bound
+// the estimate a_ij = ‖c̃_j‖² − 2 s_i s_j q_i·q_j (see qBoundSet); the exact stage is the float32
+// path's (finishRow, exactDist on the raw values), so labels and distances are the same as there.
+// Rows whose largest centred value lies outside [1e-9, 1e9] get s_i = 0: the whole row counts as
+// error (E_i = ‖x̃_i‖), which keeps the bound true without f32 under- or overflow; a non-finite
+// row has a non-finite bound and is evaluated exactly against every centre.
 
 /**
  * Bound on |a_ij − (‖c̃_j‖² − 2·x̃_i·c̃_j)| for every centre of a call with maxima R, F and

@@ -2,7 +2,7 @@
 // asc --enable simd -O3 --runtime stub --noAssert --use abort= --importMemory --initialMemory 16; simd: ; simdShared: --enable threads --sharedMemory --maximumMemory 65536; relaxed: --enable relaxed-simd; relaxedShared: --enable relaxed-simd --enable threads --sharedMemory --maximumMemory 65536
 
 /** sha256 of assembly/kernels.ts + "\n" + the asc flags of every variant. */
-export const KERNELS_SOURCE_SHA256 = 'be009429dc6a1d7535ece8f4d4a370180437ef4ea78c2075fd425187bc6d5c2a';
+export const KERNELS_SOURCE_SHA256 = '84be7b54619e8d5fe27b49adc2803d6ec7018f3127a054fb592a92aec23312e1';
 
 /** The compiled kernels (WebAssembly binaries, base64), one per build variant. */
 export const KERNELS_WASM_BASE64 = {
