@@ -140,6 +140,9 @@ function finish(memory: WebAssembly.Memory, module: WebAssembly.Module, instance
     memory, module, K, shared, relaxed, ctlPtr, ctl: new Int32Array(memory.buffer, ctlPtr, CTL_INTS),
     workers: [], free: [], top, pins: new Map(), own: new WeakSet(), ownLive: 0,
   };
+  // start the pool now (a worker takes ~30 ms to start): by the first parallel job it is usually
+  // ready instead of leaving that job to the calling thread (no-op without shared memory)
+  spawnWorkers(rt);
   return rt;
 }
 
@@ -162,9 +165,6 @@ export function getRuntime(): Runtime | null {
         const module = new WebAssembly.Module(bytes);
         const instance = new WebAssembly.Instance(module, { env: { memory } });
         runtime = finish(memory, module, instance, shared, relaxed);
-        // start the pool now (a worker takes ~30 ms to start): by the first parallel job it is
-        // usually ready instead of leaving that job to the calling thread
-        if (shared && wantThreads > 1) spawnWorkers(runtime);
         return runtime;
       } catch {
         // e.g. a browser main thread refusing synchronous compilation of this size: compile in the
@@ -173,7 +173,6 @@ export function getRuntime(): Runtime | null {
           pendingAsync = true;
           void WebAssembly.instantiate(bytes, { env: { memory } }).then((r) => {
             runtime = finish(memory, r.module, r.instance, shared, relaxed);
-            if (shared && wantThreads > 1) spawnWorkers(runtime);
           }, () => { /* stay on TypeScript */ });
         }
         return null;
@@ -465,7 +464,8 @@ export function pinRows(x: Float32Array): () => void {
 
 /**
  * For pinned rows x [n × d]: a centre μ near their mean (pinnedMean rounded to float32, [d], also
- * in module memory at `mu`) and ‖fl(x_i − μ)‖² per row (f64 [n] at `xn`, the float32 differences summed in float64). Made once
+ * in module memory at `mu`) and ‖fl(x_i − μ)‖² per row (f64 [n] at `xn`, the float32 differences
+ * summed in float64). Made once
  * per pin on first use (n·8 bytes): kernels whose centres change on every call, like the D²
  * updates of k-means++, then read the rows in place and shift them in the register tile.
  * null when x is not pinned or does not fit.

@@ -332,10 +332,13 @@ function packQuant(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number,
   return { pPanels, pCs, pCn, pCraw, np, R, F, Cn };
 }
 
-/** assignNearestWasm on the int16 image (job kind 7); false when it does not apply. */
 /** centroidSums' inputs and outputs when assignQuant also sums the rows by their new labels. */
 interface FusedSums { weights: Float32Array | Float64Array | null; sums: Float64Array; wsum: Float64Array }
 
+/**
+ * assignNearestWasm on the int16 image (job kind 7), or with `fused` also centroidSums with the
+ * new labels (kind 9, rows in order only); false when it does not apply.
+ */
 function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Float32Array, k: number,
   labels: Int32Array, dist2: Float32Array | Float64Array, second: Float32Array | Float64Array | null | undefined,
   idx: Int32Array | null | undefined, total: number, fused: FusedSums | null = null): boolean {
@@ -360,14 +363,9 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     runJob(rt, pJob, fused ? nsc : Math.ceil(total / B), total * k * d);
     quantJobs++;
     if (fused) {
-      const { sums, wsum } = fused, part = f64(rt, pPart, ks * nsc);
-      sums.fill(0, 0, k * d);
-      wsum.fill(0, 0, k);
-      for (let q = 0; q < nsc; q++) { // centroidSumsWasm's order
-        const o = q * ks;
-        for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
-        for (let j = 0; j < k; j++) wsum[j]! += part[o + k * d + j]!;
-      }
+      fused.sums.fill(0, 0, k * d);
+      fused.wsum.fill(0, 0, k);
+      addSumPartials(f64(rt, pPart, ks * nsc), nsc, k, d, fused.sums, fused.wsum);
     }
     const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
     if (idx) {
@@ -513,15 +511,23 @@ export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: 
       writeJob(rt, pJob, [2, ptr + 4 * start * d, m, d, k, pLab, pW, B, pPart]);
       const nc = Math.ceil(m / B);
       runJob(rt, pJob, nc, m * d * 4);
-      const part = f64(rt, pPart, stride * nc);
-      for (let c = 0; c < nc; c++) {
-        const o = c * stride;
-        for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
-        for (let j = 0; j < k; j++) wsum[j]! += part[o + k * d + j]!;
-      }
+      addSumPartials(f64(rt, pPart, stride * nc), nc, k, d, sums, wsum);
     });
   } finally {
     S.free();
+  }
+}
+
+/**
+ * Add nc chunk partials of centroid sums (each [k × d] sums then [k] weight sums, f64) to sums
+ * and wsum, in chunk order: the order every backend uses, so the bits agree.
+ */
+function addSumPartials(part: Float64Array, nc: number, k: number, d: number, sums: Float64Array, wsum: Float64Array): void {
+  const stride = k * d + k;
+  for (let c = 0; c < nc; c++) {
+    const o = c * stride;
+    for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
+    for (let j = 0; j < k; j++) wsum[j]! += part[o + k * d + j]!;
   }
 }
 
