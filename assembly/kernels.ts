@@ -116,6 +116,8 @@ function exactDist(xp: usize, cp: usize, d: i32): f64 {
 let gBest: f64 = 0;
 let gSecond: f64 = 0;
 let gLabel: i32 = 0;
+/** Rows whose stored label assignQRows changed (kind 9 reads and resets it per block). */
+let gChanged: i32 = 0;
 
 /** Take exact distance e of centre j (any order of j: ties go to the lowest index). */
 @inline
@@ -487,21 +489,33 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
  * Assignment and centroid sums in one pass (kind 9), for rows in order (slot 2 idx = 0): chunk c
  * covers the sums chunk of S = slot 24 rows (a multiple of B); it assigns them B at a time as
  * kind 7 does, then adds the B rows, just labelled and still in cache, to its partial sums
- * (slot 25, (k·d + k) f64 per chunk, as kind 2; slot 26 weights, f64 or 0): the same labels,
- * distances and partials as kind 7 followed by kind 2, with the data read once instead of twice.
+ * (slot 25, (k·d + k + 2) f64 per chunk: kind 2's sums and weight sums, then Σ w·best over the
+ * chunk's rows in order and the number of rows whose label changed; slot 26 weights, f64 or 0): the
+ * same labels, distances and sums as kind 7 followed by kind 2, with the data read once instead of
+ * twice. The label output (slot 19) holds the previous labels on entry (−1 = none).
  */
 function assignSumsChunk(job: usize, c: i32, tid: i32): void {
   const total = <i32>slot(job, 3), d = <i32>slot(job, 4), B = <i32>slot(job, 5), k = <i32>slot(job, 14);
-  const S = <i32>slot(job, 24), x = ptr(job, 1), lab = ptr(job, 19), weights = ptr(job, 26);
-  const stride = <usize>(k * d + k);
+  const S = <i32>slot(job, 24), x = ptr(job, 1), lab = ptr(job, 19), best = ptr(job, 20), weights = ptr(job, 26);
+  const stride = <usize>(k * d + k + 2);
   const sums = ptr(job, 25) + ((<usize>c * stride) << 3);
   memory.fill(sums, 0, stride << 3);
   const end = min(total, (c + 1) * S);
+  let inertia: f64 = 0, changed = 0;
   for (let start = c * S; start < end; start += B) {
     const m = min(B, end - start);
+    gChanged = 0;
     assignQRows(job, start, m, tid);
+    changed += gChanged;
     addRows(x, start, start + m, d, k, lab, weights, sums);
+    for (let i = start; i < start + m; i++) {
+      const v = load<f64>(best + (<usize>i << 3));
+      inertia += weights != 0 ? load<f64>(weights + (<usize>i << 3)) * v : v;
+    }
   }
+  const tail = sums + ((stride - 2) << 3);
+  store<f64>(tail, inertia);
+  store<f64>(tail, <f64>changed, 8);
 }
 
 /**
@@ -839,28 +853,54 @@ function distChunk(job: usize, c: i32, tid: i32): void {
 
 /**
  * Σ w_i·‖x_i − c_{l_i}‖² over chunk c (kind 5), rows with l_i < 0 skipped. Slots: 1 x (f32 [n × d]),
- * 2 n, 3 d, 4 labels (i32 [n]), 5 centres (f64 [k × d]), 6 weights (f64 [n] or 0), 7 B,
- * 8 partials (f64 [chunks]). Each row's sum runs over t in order in f64, then rows are added in
- * order: the TypeScript kernel's operations exactly.
+ * 2 n, 3 d, 4 labels (i32 [n]), 5 centres ([k × d], f64, or f32 when slot 10 is 1), 6 weights
+ * (f64 [n] or 0), 7 B, 8 partials (f64 [chunks]), 9 out (f64 [n]: each row's squared distance, or
+ * 0 = not wanted), 10 centres are f32, 11 thr (f64 [k] or 0), 12 miss (i32 [n]), 13 counts (i32
+ * [chunks]): with thr, the rows whose squared distance is not below thr[l] are listed in order at
+ * miss + 4·c·B and their number in counts[c]. Each row's sum is exactDist's (four running sums over
+ * t mod 4, (s0 + s2) + (s1 + s3), then the tail in order), rows are added in order: the TypeScript
+ * kernel's operations exactly.
  */
 function labelledChunk(job: usize, c: i32): void {
   const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), labels = ptr(job, 4);
-  const centres = ptr(job, 5), weights = ptr(job, 6), B = <i32>slot(job, 7);
+  const centres = ptr(job, 5), weights = ptr(job, 6), B = <i32>slot(job, 7), out = ptr(job, 9);
+  const c32 = <i32>slot(job, 10) != 0, thr = ptr(job, 11);
   const start = c * B, end = min(n, start + B);
   const rowBytes = <usize>d << 2;
-  let total: f64 = 0;
+  const miss = ptr(job, 12) + (<usize>start << 2);
+  let total: f64 = 0, nm = 0;
   for (let i = start; i < end; i++) {
     const l = load<i32>(labels + (<usize>i << 2));
     if (l < 0) continue;
-    const xr = x + <usize>i * rowBytes, cr = centres + ((<usize>l * <usize>d) << 3);
-    let s: f64 = 0;
-    for (let t = 0; t < d; t++) {
-      const v = <f64>load<f32>(xr + (<usize>t << 2)) - load<f64>(cr + (<usize>t << 3));
-      s += v * v;
-    }
+    const xr = x + <usize>i * rowBytes;
+    const s = c32 ? exactDist(xr, centres + <usize>l * rowBytes, d) : exactDist64(xr, centres + ((<usize>l * <usize>d) << 3), d);
+    if (out != 0) store<f64>(out + (<usize>i << 3), s);
+    if (thr != 0 && !(s < load<f64>(thr + (<usize>l << 3)))) { store<i32>(miss + (<usize>nm << 2), i); nm++; }
     total += weights != 0 ? load<f64>(weights + (<usize>i << 3)) * s : s;
   }
   store<f64>(ptr(job, 8) + (<usize>c << 3), total);
+  if (thr != 0) store<i32>(ptr(job, 13) + (<usize>c << 2), nm);
+}
+
+/** exactDist against a float64 centre cp [d] (x_t − c_t in f64, the same order of sums). */
+@inline
+function exactDist64(xp: usize, cp: usize, d: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+  let t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const xv = v128.load(xp + (<usize>t << 2)), co = cp + (<usize>t << 3);
+    const dl = f64x2.sub(f64x2.promote_low_f32x4(xv), v128.load(co));
+    const dh = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1)), v128.load(co, 16));
+    a0 = f64x2.add(a0, f64x2.mul(dl, dl));
+    a1 = f64x2.add(a1, f64x2.mul(dh, dh));
+  }
+  a0 = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  for (; t < d; t++) {
+    const v = <f64>load<f32>(xp + (<usize>t << 2)) - load<f64>(cp + (<usize>t << 3));
+    s += v * v;
+  }
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -911,7 +951,9 @@ function qBoundRow(inf: usize): f64 {
 /**
  * Quantise chunk c of the pinned rows (kind 6). Slots: 1 x (f32 [n × d]), 2 n, 3 d, 4 B, 5 mu
  * (f32 [d]: the centre μ, exact as a real), 6 Q, 7 dp, 8 image (i16 [n × dp], written), 9 info
- * (f64 [n × 4], written: s_i (an f32 value), P_i, E_i, x2_i = ‖x̃_i‖² (float64 sum)).
+ * (f64 [n × 4], written: s_i (an f32 value), P_i, E_i, x2_i = ‖x̃_i‖² (float64 sum)), 10 bad (i32
+ * [chunks], written: the chunk's first row whose x2 is not finite, −1 for none; with μ finite that
+ * is its first row holding a value that is not finite, as no square of a float32 overflows float64).
  * Pass 1 (float64, exact differences): amax = max_t |x_t − μ_t| and x2. Pass 2 (float32 SIMD):
  * q_t = nearest(fl(fl(x_t − μ_t)·fl(1/s))). Then |fl(x_t − μ_t)/s| ≤ Q(1 + 2.1u), the two products
  * move it by at most Q·(1 + 2.1u)·2.0001u ≤ 0.004 (Q ≤ 32767), so |x̃_t − s·q_t| ≤ 0.504·s +
@@ -923,6 +965,7 @@ function quantChunk(job: usize, c: i32): void {
   const x = ptr(job, 1), n = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
   const mu = ptr(job, 5), Q: f64 = slot(job, 6), dp = <i32>slot(job, 7), img = ptr(job, 8), info = ptr(job, 9);
   const start = c * B, end = min(n, start + B);
+  let bad = -1;
   const rowBytes = <usize>d << 2;
   const d4 = d & ~3;
   const sqrtD = sqrt(<f64>d);
@@ -952,6 +995,7 @@ function quantChunk(job: usize, c: i32): void {
       amax = max(amax, abs(v));
       x2 += v * v;
     }
+    if (bad < 0 && !(x2 - x2 == 0)) bad = i;
     const X = sqrt(x2);
     let s: f32 = 0;
     if (amax >= 1e-9 && amax <= 1e9) s = <f32>(amax / Q);
@@ -977,6 +1021,7 @@ function quantChunk(job: usize, c: i32): void {
     const E = 0.504 * <f64>s * sqrtD + 1.2e-7 * X;
     store<f64>(o, <f64>s); store<f64>(o, X + E, 8); store<f64>(o, E, 16); store<f64>(o, x2, 24);
   }
+  store<i32>(ptr(job, 10) + (<usize>c << 2), bad);
 }
 
 /**
@@ -1098,8 +1143,9 @@ function assignQRows(job: usize, start: i32, m: i32, tid: i32): void {
       const i = q == 0 ? i0 : q == 1 ? i1 : q == 2 ? i2 : i3;
       const slack = 2 * qBoundRow(info + (<usize>i << 5));
       finishRow(scr + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, want, x + <usize>i * rowBytes, craw, d);
-      const o = pos + q;
-      store<i32>(lab + (<usize>o << 2), gLabel);
+      const o = pos + q, lp = lab + (<usize>o << 2);
+      gChanged += <i32>(load<i32>(lp) != gLabel);
+      store<i32>(lp, gLabel);
       store<f64>(best + (<usize>o << 3), gBest);
       if (want) store<f64>(second + (<usize>o << 3), gSecond);
     }

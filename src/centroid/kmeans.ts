@@ -14,7 +14,9 @@ import { type Matrix, type MatrixLike, toMatrix, checkData, checkCols } from '..
 import { resolveOptions, checkIntRange, type OptionSpec } from '../core/options.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { checkAbort, type RunControl } from '../core/control.js';
-import { assignNearest, assignNearestAndSums, centroidSums, labelledSqDist, pinRows, sqDistBlock, sqDistRow } from '../kernels/index.js';
+import {
+  assignNearest, assignNearestAndSums, centroidSums, firstNonFinite, labelledBeyond, labelledSqDist, pinRows, sqDistBlock, sqDistRow,
+} from '../kernels/index.js';
 import { kmeansPlusPlus, kmeansParallel, randomRows } from './init.js';
 
 /** Given start centroids: a [k × d] Float32Array, a Matrix, or rows. */
@@ -103,7 +105,7 @@ export interface KMeansResult {
   readonly labels: Int32Array;
   /** Centres [k × d], row-major. */
   readonly centroids: Float32Array;
-  /** Σ w·‖x − c_label‖² of the final labels and centres (float64). */
+  /** Σ w·‖x − c_label‖² of the final labels against the returned float32 centroids (float64 sums; −score(model, X)). */
   readonly inertia: number;
   /** Iterations of the best run (scikit-learn's n_iter_). */
   readonly nIter: number;
@@ -190,7 +192,16 @@ interface RunOut {
  */
 export function fit(x: MatrixLike, options: KMeansOptions): KMeansResult {
   const X = toMatrix(x, WHERE);
-  checkData(X, WHERE);
+  const unpin = pinRows(X.data); // the kernels read the data in place for the whole fit
+  try {
+    return fitPinned(X, options);
+  } finally {
+    unpin();
+  }
+}
+
+function fitPinned(X: Matrix, options: KMeansOptions): KMeansResult {
+  checkData(X, WHERE, firstNonFinite); // on pinned rows: read off the int16 image the fit then uses
   if (options === null || typeof options !== 'object' || options.k === undefined) {
     throw new ClusterkitError('BAD_OPTION', `${WHERE}: option 'k' must be given (number of clusters). Got undefined.`, 'k');
   }
@@ -209,19 +220,14 @@ export function fit(x: MatrixLike, options: KMeansOptions): KMeansResult {
 
   let best: RunOut | null = null, bestRun = 0, bestSeeding = 0;
   const runInertias: number[] = [];
-  const unpin = pinRows(X.data); // the kernels read the data in place for the whole fit
-  try {
-    for (let r = 0; r < nInit; r++) {
-      checkAbort(o.signal, WHERE);
-      const t0 = performance.now();
-      const c0 = given ?? seedCentroids(X, k, init as 'k-means++', rng.fork(r), w, o.nLocalTrials ?? undefined);
-      const seeding = (performance.now() - t0) / 1000;
-      const run = runKMeans(X, c0, k, w, o.maxIter, tolAbs, algorithm, o, r, nInit);
-      runInertias.push(run.inertia);
-      if (!best || run.inertia < best.inertia) { best = run; bestRun = r; bestSeeding = seeding; }
-    }
-  } finally {
-    unpin();
+  for (let r = 0; r < nInit; r++) {
+    checkAbort(o.signal, WHERE);
+    const t0 = performance.now();
+    const c0 = given ?? seedCentroids(X, k, init as 'k-means++', rng.fork(r), w, o.nLocalTrials ?? undefined);
+    const seeding = (performance.now() - t0) / 1000;
+    const run = runKMeans(X, c0, k, w, o.maxIter, tolAbs, algorithm, o, r, nInit);
+    runInertias.push(run.inertia);
+    if (!best || run.inertia < best.inertia) { best = run; bestRun = r; bestSeeding = seeding; }
   }
   const b = best!;
   const seen = new Uint8Array(k);
@@ -242,28 +248,30 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   const { data: x, rows: n, cols: d } = X;
   const centres = Float64Array.from(c0);
   const cF32 = Float32Array.from(c0);
-  const labels = new Int32Array(n).fill(-1), prev = new Int32Array(n).fill(-1);
+  const labels = new Int32Array(n).fill(-1);
   const cPrev = new Float32Array(k * d);
   const dist2 = new Float64Array(n);
   const sums = new Float64Array(k * d), wsum = new Float64Array(k);
   const history: KMeansIterStats[] = [];
   const bounds = algorithm === 'lloyd' ? null : algorithm === 'hamerly' ? new HamerlyBounds(n, k) : new ElkanBounds(n, k);
+  const prev = bounds ? new Int32Array(n).fill(-1) : null; // Lloyd's kernel counts the changes itself
   let strict = false, iter = 0, lastRelocated = false;
   for (iter = 1; iter <= maxIter; iter++) {
     checkAbort(ctl.signal, WHERE);
     const t0 = performance.now();
     let distances: number, inertia = 0;
+    let changed = 0;
     if (bounds) {
       distances = bounds.assign(x, n, d, centres, cF32, k, labels);
       inertia = labelledSqDist(x, n, d, labels, centres, k, w);
       centroidSums(x, n, d, labels, w, k, sums, wsum); // for the M-step
+      for (let i = 0; i < n; i++) if (labels[i] !== prev![i]) changed++;
+      prev!.set(labels);
     } else {
-      assignNearestAndSums(x, n, d, cF32, k, labels, dist2, w, sums, wsum); // E-step and the M-step's sums
+      // E-step and the M-step's sums in one pass; labels go in as the previous ones
+      ({ inertia, changed } = assignNearestAndSums(x, n, d, cF32, k, labels, dist2, w, sums, wsum));
       distances = n * k;
-      for (let i = 0; i < n; i++) inertia += (w ? w[i]! : 1) * dist2[i]!;
     }
-    let changed = 0;
-    for (let i = 0; i < n; i++) if (labels[i] !== prev[i]) changed++;
     // M-step
     const relocated = relocateEmpty(X, labels, w, centres, sums, wsum, k);
     lastRelocated = relocated;
@@ -288,47 +296,40 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     ctl.onProgress?.({ stage: WHERE, done: run * maxIter + iter, total: nRuns * maxIter });
     if (changed === 0) { strict = true; break; }
     if (shift <= tolAbs) break;
-    prev.set(labels);
   }
   const nIter = Math.min(iter, maxIter);
   const converged = iter <= maxIter;
   // E-step against the final centres (the labels of the last one are for the previous centres):
   // rows the bounds show still nearest their centre keep it, the others are assigned again —
-  // the same labels as a full assignment, at a fraction of its cost
-  if (!strict) {
-    if (bounds) bounds.assign(x, n, d, centres, cF32, k, labels);
-    else if (lastRelocated || iter === 1) assignNearest(x, n, d, cF32, k, labels, dist2); // relocated rows' dist2 is stale
-    else finalLloydStep(X, cPrev, cF32, k, labels, dist2);
-  }
-  const inertia = labelledSqDist(x, n, d, labels, centres, k, w);
+  // the same labels as a full assignment, at a fraction of its cost. The inertia is that of the
+  // float32 centroids the fit returns (what predict and score use).
+  let inertia: number;
+  if (strict) inertia = labelledSqDist(x, n, d, labels, cF32, k, w);
+  else if (bounds) {
+    bounds.assign(x, n, d, centres, cF32, k, labels);
+    inertia = labelledSqDist(x, n, d, labels, cF32, k, w);
+  } else inertia = finalLloydStep(X, cF32, k, labels, w, dist2);
   return { labels, centres, inertia, nIter, converged, history };
 }
 
 /**
- * Lloyd's final E-step, labels only: dist2 [n] holds each row's exact squared distance to its
- * centre in cOld [k × d] (the last E-step); the centres are now cNew. Row i keeps label a when
- * √dist2_i + ‖cNew_a − cOld_a‖ (≥ its distance to cNew_a) is below half the distance from cNew_a to
- * every other new centre (then cNew_a is strictly the nearest, Elkan's lemma; a relative margin
- * absorbs rounding); the other rows are assigned exactly. dist2 is stale for kept rows after.
+ * Lloyd's final E-step against the final centres c [k × d] (float32): one pass over the rows gives
+ * each row's exact squared distance to its current centre; a row keeps its label when that
+ * distance is below half the distance from its centre to every other one (Elkan's lemma: then its
+ * centre is strictly the nearest; a relative margin absorbs rounding), the rows the pass lists
+ * are assigned exactly. Returns the inertia of the final labels, `labelledSqDist(labels, c)`.
+ * scratch [n]: room for the assignment's distances.
  */
-function finalLloydStep(X: Matrix, cOld: Float32Array, cNew: Float32Array, k: number, labels: Int32Array,
-  dist2: Float64Array): void {
+function finalLloydStep(X: Matrix, c: Float32Array, k: number, labels: Int32Array, w: Float64Array | null,
+  scratch: Float64Array): number {
   const { data: x, rows: n, cols: d } = X;
-  const s = halfMinCentreDistances(cNew, k, d);
-  const shift = new Float64Array(k);
-  for (let j = 0; j < k; j++) {
-    let q = 0;
-    for (let t = 0; t < d; t++) { const v = cNew[j * d + t]! - cOld[j * d + t]!; q += v * v; }
-    shift[j] = Math.sqrt(q) * (1 + MARGIN);
-  }
+  const s = halfMinCentreDistances(c, k, d);
+  const thr = s.map((v) => (v * (1 - MARGIN)) ** 2);
   const idx = new Int32Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const a = labels[i]!;
-    if (a >= 0 && Math.sqrt(dist2[i]!) * (1 + MARGIN) + shift[a]! < s[a]! * (1 - MARGIN)) continue;
-    idx[m++] = i;
-  }
-  if (m > 0) assignNearest(x, n, d, cNew, k, labels, dist2, null, idx, m);
+  const { inertia, count } = labelledBeyond(x, n, d, labels, c, k, w, thr, idx);
+  if (count === 0) return inertia;
+  assignNearest(x, n, d, c, k, labels, scratch, null, idx, count);
+  return labelledSqDist(x, n, d, labels, c, k, w);
 }
 
 /**

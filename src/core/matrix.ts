@@ -90,26 +90,32 @@ export function toArrays(m: Matrix): number[][] {
 
 /**
  * Throw BAD_DATA naming the first non-finite cell (row, column), or EMPTY_DATA for no rows or
- * no columns. `where` names the estimator or file in the message.
+ * no columns. `where` names the estimator or file in the message. `firstBad` gives the flat index
+ * of the first non-finite value or −1 (default: one JavaScript pass; the kernel layer's
+ * `firstNonFinite` reads it off pinned rows' int16 image, which the fit then uses).
  */
-export function checkData(m: Matrix, where: string): void {
+export function checkData(m: Matrix, where: string,
+  firstBad: (data: Float32Array, rows: number, cols: number) => number = firstNonFiniteIndex): void {
   if (m.rows === 0) throw new ClusterkitError('EMPTY_DATA', `${where}: data must have at least 1 row. Got 0 rows.`);
   if (m.cols === 0) throw new ClusterkitError('EMPTY_DATA', `${where}: data must have at least 1 column. Got 0 columns.`);
-  const a = m.data;
+  const i = firstBad(m.data, m.rows, m.cols);
+  if (i < 0) return;
+  const r = Math.floor(i / m.cols), c = i % m.cols;
+  throw new ClusterkitError('BAD_DATA', `${where}: data must be finite. Got ${m.data[i]} at row ${r}, column ${c}.`);
+}
+
+/** Index of the first value of a [rows × cols] that is NaN or ±∞, or −1 (one pass in JavaScript). */
+export function firstNonFiniteIndex(a: Float32Array, rows: number, cols: number): number {
+  const len = rows * cols;
   // v·0 is 0 for finite v and NaN for ±∞ or NaN: four branch-free running sums (≈ 2× faster than a
   // test per value), then the first offending value is looked for only when one is there
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const L = a.length & ~3;
+  const L = len & ~3;
   for (let i = 0; i < L; i += 4) { s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0; }
-  for (let i = L; i < a.length; i++) s0 += a[i]! * 0;
-  if (s0 + s1 + s2 + s3 === 0) return;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    if (v - v !== 0) {
-      const r = Math.floor(i / m.cols), c = i % m.cols;
-      throw new ClusterkitError('BAD_DATA', `${where}: data must be finite. Got ${v} at row ${r}, column ${c}.`);
-    }
-  }
+  for (let i = L; i < len; i++) s0 += a[i]! * 0;
+  if (s0 + s1 + s2 + s3 === 0) return -1;
+  for (let i = 0; i < len; i++) { const v = a[i]!; if (v - v !== 0) return i; }
+  return -1;
 }
 
 /** Throw DIM_MISMATCH when `m` does not have `d` columns (predict-time check). */

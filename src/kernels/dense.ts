@@ -16,9 +16,10 @@
  * results are bitwise the same whatever the backend and the number of threads.
  */
 import {
-  assignNearestWasm, assignSumsWasm, centroidSumsWasm, chunkRows, d2Wasm, sumsChunkRows, labelledSqDistWasm, sqDistBlockApproxWasm,
+  assignNearestWasm, assignSumsWasm, centroidSumsWasm, chunkRows, d2Wasm, firstNonFiniteRowWasm, sumsChunkRows, labelledSqDistWasm, sqDistBlockApproxWasm,
   sqDistBlockWasm, useWasm,
 } from './wasm.js';
+import { firstNonFiniteIndex } from '../core/matrix.js';
 
 /** Rows per register tile and centroids per register tile. */
 const TR = 4;
@@ -292,14 +293,31 @@ export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32A
  * A Lloyd step's two kernels: `assignNearest(x, n, d, c, k, labels, dist2)` then
  * `centroidSums(x, n, d, labels, weights, k, sums, wsum)` with the new labels — the same results to
  * the bit, in one pass over the data where the int16 screening applies (pinned rows), else the two
- * calls. @param labels out [n]; @param dist2 out [n]; @param sums out [k × d]; @param wsum out [k].
+ * calls. Also returns the step's inertia Σ w_i·dist2_i (rows added within chunks of
+ * `sumsChunkRows(d)` rows, chunks in order: the same bits on every backend and thread count) and
+ * how many labels changed. @param labels in: the previous labels (−1 = none), out: the new ones
+ * [n]; @param dist2 out [n]; @param sums out [k × d]; @param wsum out [k].
  */
 export function assignNearestAndSums(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
   labels: Int32Array, dist2: Float32Array | Float64Array, weights: Float32Array | Float64Array | null,
-  sums: Float64Array, wsum: Float64Array): void {
-  if (useWasm(n, k, d) && assignSumsWasm(x, n, d, c, k, labels, dist2, weights, sums, wsum)) return;
+  sums: Float64Array, wsum: Float64Array): { inertia: number; changed: number } {
+  if (useWasm(n, k, d)) {
+    const r = assignSumsWasm(x, n, d, c, k, labels, dist2, weights, sums, wsum);
+    if (r) return r;
+  }
+  const prev = labels.slice(0, n);
   assignNearest(x, n, d, c, k, labels, dist2);
   centroidSums(x, n, d, labels, weights, k, sums, wsum);
+  let changed = 0, inertia = 0;
+  for (let i = 0; i < n; i++) if (labels[i] !== prev[i]) changed++;
+  const B = sumsChunkRows(d);
+  for (let s0 = 0; s0 < n; s0 += B) {
+    const end = Math.min(n, s0 + B);
+    let part = 0;
+    for (let i = s0; i < end; i++) part += weights ? weights[i]! * dist2[i]! : dist2[i]!;
+    inertia += part;
+  }
+  return { inertia, changed };
 }
 
 /**
@@ -334,25 +352,49 @@ export function centroidSums(x: Float32Array, n: number, d: number, labels: Int3
 
 /**
  * Σ_i w_i·‖x_i − c_{labels[i]}‖² (the inertia of a labelling) over rows with labels[i] ≥ 0; each
- * row's squared distance summed over t in order in float64 (as `sqDistRow`), rows added within
+ * row's squared distance in float64 as `exactSqDist` (four running sums), rows added within
  * chunks of `chunkRows(d)` rows and chunks in order: the same bits on every backend and thread count.
- * @param centres [k × d] float64; @param weights [n] or null (all 1).
+ * @param centres [k × d], float64 or float32; @param weights [n] or null (all 1);
+ * @param out optional [n]: each labelled row's squared distance (rows with label < 0 untouched).
  */
-export function labelledSqDist(x: Float32Array, n: number, d: number, labels: Int32Array, centres: Float64Array, k: number,
-  weights: Float32Array | Float64Array | null): number {
+export function labelledSqDist(x: Float32Array, n: number, d: number, labels: Int32Array,
+  centres: Float64Array | Float32Array, k: number, weights: Float32Array | Float64Array | null,
+  out: Float64Array | null = null): number {
+  return labelled(x, n, d, labels, centres, k, weights, out, null);
+}
+
+/**
+ * `labelledSqDist` that also lists the rows whose squared distance to their centre is not below
+ * thr[label]: their indices in ascending order go to idx [n] (out), their number to `count`.
+ * Rows with label < 0 are skipped. @param thr [k] squared distances.
+ */
+export function labelledBeyond(x: Float32Array, n: number, d: number, labels: Int32Array, centres: Float64Array | Float32Array,
+  k: number, weights: Float32Array | Float64Array | null, thr: Float64Array, idx: Int32Array): { inertia: number; count: number } {
+  const beyond = { thr, idx, count: 0 };
+  const inertia = labelled(x, n, d, labels, centres, k, weights, null, beyond);
+  return { inertia, count: beyond.count };
+}
+
+/** labelledSqDist and labelledBeyond: the WebAssembly job, else the same sums in TypeScript. */
+function labelled(x: Float32Array, n: number, d: number, labels: Int32Array, centres: Float64Array | Float32Array,
+  k: number, weights: Float32Array | Float64Array | null, out: Float64Array | null,
+  beyond: { thr: Float64Array; idx: Int32Array; count: number } | null): number {
   if (useWasm(n, k, d)) {
-    const v = labelledSqDistWasm(x, n, d, labels, centres, k, weights);
+    const v = labelledSqDistWasm(x, n, d, labels, centres, k, weights, out, beyond);
     if (v !== null) return v;
   }
   const B = chunkRows(d);
   let total = 0;
+  if (beyond) beyond.count = 0;
   for (let s0 = 0; s0 < n; s0 += B) {
     const end = Math.min(n, s0 + B);
     let part = 0;
     for (let i = s0; i < end; i++) {
       const l = labels[i]!;
       if (l < 0) continue;
-      const v = sqDistRow(x, i, centres, l, d);
+      const v = exactSqDist(x, i, centres, l, d);
+      if (out) out[i] = v;
+      if (beyond && !(v < beyond.thr[l]!)) beyond.idx[beyond.count++] = i;
       part += weights ? weights[i]! * v : v;
     }
     total += part;
@@ -361,11 +403,29 @@ export function labelledSqDist(x: Float32Array, n: number, d: number, labels: In
 }
 
 /**
- * Exact squared distance Σ(x_t − c_t)² in float64 between row i of x and row j of c (both
- * [· × d], float32): four running sums over t mod 4, combined as (s0 + s2) + (s1 + s3), then the
+ * Flat index of the first value of x [n × d] that is NaN or ±∞, or −1. Pinned rows with d ≤ 256
+ * (WebAssembly path) get it from their int16 image, made now if it is not yet (its float64 row
+ * norms are not finite exactly for such rows), so a fit that follows pays no separate pass;
+ * otherwise one pass in JavaScript (`firstNonFiniteIndex`).
+ */
+export function firstNonFinite(x: Float32Array, n: number, d: number): number {
+  if (useWasm(n, 8, d)) {
+    const r = firstNonFiniteRowWasm(x, n, d);
+    if (r === -1) return -1;
+    if (r !== null) {
+      for (let t = 0; t < d; t++) { const v = x[r * d + t]!; if (v - v !== 0) return r * d + t; }
+      // nothing wrong in that row: the image's centre itself was not finite; scan everything
+    }
+  }
+  return firstNonFiniteIndex(x, n, d);
+}
+
+/**
+ * Exact squared distance Σ(x_t − c_t)² in float64 between row i of x [· × d] (float32) and row j of
+ * c [· × d] (float32 or float64): four running sums over t mod 4, combined as (s0 + s2) + (s1 + s3), then the
  * last d mod 4 terms in order — the order of the WebAssembly kernel's exact evaluation.
  */
-export function exactSqDist(x: Float32Array, i: number, c: Float32Array, j: number, d: number): number {
+export function exactSqDist(x: Float32Array, i: number, c: Float32Array | Float64Array, j: number, d: number): number {
   const a = i * d, b = j * d;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0;
   for (; t + 4 <= d; t += 4) {

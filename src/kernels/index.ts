@@ -1,5 +1,5 @@
 export {
-  assignNearest, assignNearestAndSums, assignNearestTs, sqDistBlock, sqDistBlockApprox, innerBlock, cosineBlock, rowNorms2, sqDistRow, exactSqDist, labelledSqDist, centroidSums,
+  assignNearest, assignNearestAndSums, assignNearestTs, sqDistBlock, sqDistBlockApprox, innerBlock, cosineBlock, rowNorms2, sqDistRow, exactSqDist, labelledSqDist, labelledBeyond, firstNonFinite, centroidSums,
   candidatePotentials, updateClosest, l1Block,
 } from './dense.js';
 export { setKernelBackend, getKernelBackend, wasmKernelsAvailable, kernelInfo, setQuantScreening, type KernelBackend } from './wasm.js';

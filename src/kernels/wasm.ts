@@ -245,7 +245,7 @@ export function quantJobCount(): number {
 }
 
 /** The int16 image of pinned rows x: rows [n × dp] i16 at img, info [n × 4] f64 at info. */
-interface QuantImage { img: number; info: number; mu: Float64Array; Q: number; dp: number }
+interface QuantImage { img: number; info: number; mu: Float64Array; Q: number; dp: number; bad: number; nc: number }
 
 /** Largest |q| for dp columns: dp·Q² < 2³¹ keeps every int16 dot product inside int32. */
 function quantLevels(dp: number): number {
@@ -254,13 +254,14 @@ function quantLevels(dp: number): number {
 
 /**
  * The int16 image of pinned rows x [n × d], made on first use and kept with the pin (job kind 6:
- * x − μ with μ = pinnedMean, per-row scale, norms); null when screening is off, d is
- * above QUANT_MAX_D, x is not pinned or there is no room (n·(2·dp + 32) bytes).
+ * x − μ with μ = pinnedMean, per-row scale, norms, and per chunk of chunkRows(d) rows the first row
+ * with a value that is not finite); null when screening is off, d is above QUANT_MAX_D, x is not
+ * pinned or there is no room (n·(2·dp + 32) bytes + 4 per chunk).
  */
 function pinnedQuant(rt: Runtime, x: Float32Array, n: number, d: number): QuantImage | null {
   if (!quantOn || d > QUANT_MAX_D || n < 1) return null;
-  const dp = (d + 3) & ~3, Q = quantLevels(dp);
-  const imgBytes = align16(2 * n * dp), bytes = imgBytes + 32 * n;
+  const dp = (d + 3) & ~3, Q = quantLevels(dp), B = chunkRows(d), nc = Math.ceil(n / B);
+  const imgBytes = align16(2 * n * dp), bytes = imgBytes + 32 * n + 4 * nc;
   const m64 = pinnedMean(rt, x, n, d);
   if (!m64) return null;
   const mu32 = Float32Array.from(m64), mu = Float64Array.from(mu32); // the centre, exact in float32
@@ -273,15 +274,31 @@ function pinnedQuant(rt: Runtime, x: Float32Array, n: number, d: number): QuantI
       const pMu = S.take(4 * d), pJob = S.take(8 * 16);
       if (!S.ok) { release(rt, p, bytes); return null; }
       f32(rt, pMu, d).set(mu32);
-      const B = chunkRows(d);
-      writeJob(rt, pJob, [6, rows, n, d, B, pMu, Q, dp, p, p + imgBytes]);
-      runJob(rt, pJob, Math.ceil(n / B), 4 * n * d);
+      writeJob(rt, pJob, [6, rows, n, d, B, pMu, Q, dp, p, p + imgBytes, p + imgBytes + 32 * n]);
+      runJob(rt, pJob, nc, 4 * n * d);
     } finally {
       S.free();
     }
     return [p, bytes];
   });
-  return ptr === null ? null : { img: ptr, info: ptr + imgBytes, mu, Q, dp };
+  return ptr === null ? null : { img: ptr, info: ptr + imgBytes, mu, Q, dp, bad: ptr + imgBytes + 32 * n, nc };
+}
+
+/**
+ * The first row of x [n × d] holding a value that is not finite (−1: none), read from the int16
+ * image of pinned rows (made now if it is not yet: the fit that follows uses it), whose float64
+ * ‖x_i − μ‖² is not finite exactly for such rows when μ is finite. null when there is no image;
+ * the caller then scans the values (and must when μ itself is not finite: the row found has
+ * nothing wrong then).
+ */
+export function firstNonFiniteRowWasm(x: Float32Array, n: number, d: number): number | null {
+  const rt = load();
+  if (!rt) return null;
+  const qi = pinnedQuant(rt, x, n, d);
+  if (!qi) return null;
+  const bad = i32(rt, qi.bad, qi.nc);
+  for (let c = 0; c < qi.nc; c++) if (bad[c]! >= 0) return bad[c]!;
+  return -1;
 }
 
 /**
@@ -332,8 +349,13 @@ function packQuant(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number,
   return { pPanels, pCs, pCn, pCraw, np, R, F, Cn };
 }
 
-/** centroidSums' inputs and outputs when assignQuant also sums the rows by their new labels. */
-interface FusedSums { weights: Float32Array | Float64Array | null; sums: Float64Array; wsum: Float64Array }
+/**
+ * centroidSums' inputs and outputs when assignQuant also sums the rows by their new labels, with
+ * the step's inertia Σ w·dist2 (per sums chunk, chunks in order) and the number of changed labels.
+ */
+interface FusedSums {
+  weights: Float32Array | Float64Array | null; sums: Float64Array; wsum: Float64Array; inertia: number; changed: number;
+}
 
 /**
  * assignNearestWasm on the int16 image (job kind 7), or with `fused` also centroidSums with the
@@ -353,11 +375,12 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     const pIdx = idx ? S.take(4 * total) : 0;
     const pLab = S.take(4 * total), pBest = S.take(8 * total), pSec = S.take(want ? 8 * total : 8);
     // fused: the sums chunks of centroidSums (sumsChunkRows rows, a multiple of B), partials alike
-    const SB = sumsChunkRows(d), ks = k * d + k, nsc = Math.ceil(total / SB);
+    const SB = sumsChunkRows(d), ks = k * d + k + 2, nsc = Math.ceil(total / SB);
     const pPart = fused ? S.take(8 * ks * nsc) : 0, pW = fused?.weights ? S.take(8 * total) : 0;
     if (!S.ok) return false;
     if (idx) i32(rt, pIdx, total).set(idx.subarray(0, total));
     if (pW) f64(rt, pW, total).set(fused!.weights!.subarray(0, total));
+    if (fused) i32(rt, pLab, total).set(labels.subarray(0, total)); // kind 9 counts the labels it changes
     writeJob(rt, pJob, [fused ? 9 : 7, pinnedPtr(rt, x), pIdx, total, d, B, qi.img, qi.info, qi.dp, P.pPanels, P.pCs,
       P.pCn, P.np, P.pCraw, k, P.R, P.F, P.Cn, want, pLab, pBest, pSec, pScratch, stride, SB, pPart, pW]);
     runJob(rt, pJob, fused ? nsc : Math.ceil(total / B), total * k * d);
@@ -365,7 +388,12 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     if (fused) {
       fused.sums.fill(0, 0, k * d);
       fused.wsum.fill(0, 0, k);
-      addSumPartials(f64(rt, pPart, ks * nsc), nsc, k, d, fused.sums, fused.wsum);
+      const part = f64(rt, pPart, ks * nsc);
+      addSumPartials(part, nsc, k, d, fused.sums, fused.wsum, ks);
+      let inertia = 0, changed = 0;
+      for (let c = 0; c < nsc; c++) { inertia += part[c * ks + ks - 2]!; changed += part[c * ks + ks - 1]!; }
+      fused.inertia = inertia;
+      fused.changed = changed;
     }
     const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
     if (idx) {
@@ -389,15 +417,17 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
 /**
  * `assignNearest` followed by `centroidSums` with the new labels, in one pass over the data (the
  * int16 screening of pinned rows only): the same labels, distances, sums and weight sums to the
- * bit. Returns false (writing nothing) when that path does not apply; the caller then makes the
- * two calls.
+ * bit, with the inertia and changed count of `assignNearestAndSums` (dense.ts). labels holds the
+ * previous labels on entry. Returns null (writing nothing) when that path does not apply; the
+ * caller then makes the two calls.
  */
 export function assignSumsWasm(x: Float32Array, n: number, d: number, c: Float32Array, k: number, labels: Int32Array,
   dist2: Float32Array | Float64Array, weights: Float32Array | Float64Array | null, sums: Float64Array,
-  wsum: Float64Array): boolean {
+  wsum: Float64Array): { inertia: number; changed: number } | null {
   const rt = load();
-  if (!rt || k < 1 || d < 1 || n === 0) return false;
-  return assignQuant(rt, x, n, d, c, k, labels, dist2, null, null, n, { weights, sums, wsum });
+  if (!rt || k < 1 || d < 1 || n === 0) return null;
+  const fused: FusedSums = { weights, sums, wsum, inertia: 0, changed: 0 };
+  return assignQuant(rt, x, n, d, c, k, labels, dist2, null, null, n, fused) ? { inertia: fused.inertia, changed: fused.changed } : null;
 }
 
 /**
@@ -522,8 +552,8 @@ export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: 
  * Add nc chunk partials of centroid sums (each [k × d] sums then [k] weight sums, f64) to sums
  * and wsum, in chunk order: the order every backend uses, so the bits agree.
  */
-function addSumPartials(part: Float64Array, nc: number, k: number, d: number, sums: Float64Array, wsum: Float64Array): void {
-  const stride = k * d + k;
+function addSumPartials(part: Float64Array, nc: number, k: number, d: number, sums: Float64Array, wsum: Float64Array,
+  stride = k * d + k): void {
   for (let c = 0; c < nc; c++) {
     const o = c * stride;
     for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
@@ -533,10 +563,13 @@ function addSumPartials(part: Float64Array, nc: number, k: number, d: number, su
 
 /**
  * `labelledSqDist` as a parallel job: per chunk of `chunkRows(d)` rows a partial sum, added in
- * chunk order (the TypeScript kernel's order, bitwise). Returns null when the path is unavailable.
+ * chunk order (the TypeScript kernel's order, bitwise); with `out`, each row's squared distance;
+ * with `beyond`, the rows whose squared distance is not below thr[label] (`labelledBeyond`).
+ * Returns null when the path is unavailable.
  */
-export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels: Int32Array, centres: Float64Array,
-  k: number, weights: Float32Array | Float64Array | null): number | null {
+export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels: Int32Array,
+  centres: Float64Array | Float32Array, k: number, weights: Float32Array | Float64Array | null,
+  out: Float64Array | null = null, beyond: { thr: Float64Array; idx: Int32Array; count: number } | null = null): number | null {
   const rt = load();
   if (!rt || k < 1 || d < 1) return null;
   if (n === 0) return 0;
@@ -544,21 +577,35 @@ export function labelledSqDistWasm(x: Float32Array, n: number, d: number, labels
   try {
     const B = chunkRows(d);
     const pinned = pinnedPtr(rt, x);
-    const cap = pieceRows(rt, n, B, 4 * d + 12, pinned >= 0);
-    const rows = Math.min(cap, n);
-    const pLab = S.take(4 * rows), pW = weights ? S.take(8 * rows) : 0, pC = S.take(8 * k * d);
-    const pPart = S.take(8 * Math.ceil(rows / B)), pJob = S.take(8 * 32);
+    const cap = pieceRows(rt, n, B, 4 * d + 12 + (out ? 8 : 0) + (beyond ? 4 : 0), pinned >= 0);
+    const rows = Math.min(cap, n), nc0 = Math.ceil(rows / B);
+    const c32 = centres instanceof Float32Array;
+    const pLab = S.take(4 * rows), pW = weights ? S.take(8 * rows) : 0, pC = S.take((c32 ? 4 : 8) * k * d);
+    const pOut = out ? S.take(8 * rows) : 0;
+    const pThr = beyond ? S.take(8 * k) : 0, pMiss = beyond ? S.take(4 * rows) : 0, pCnt = beyond ? S.take(4 * nc0) : 0;
+    const pPart = S.take(8 * nc0), pJob = S.take(8 * 32);
     if (!S.ok) return null;
-    f64(rt, pC, k * d).set(centres.subarray(0, k * d));
+    if (c32) f32(rt, pC, k * d).set(centres.subarray(0, k * d));
+    else f64(rt, pC, k * d).set(centres.subarray(0, k * d));
+    if (beyond) { f64(rt, pThr, k).set(beyond.thr.subarray(0, k)); beyond.count = 0; }
     let total = 0;
     const ok = forRows(rt, S, x, n, d, cap, (ptr, start, m) => {
       i32(rt, pLab, m).set(labels.subarray(start, start + m));
       if (weights) f64(rt, pW, m).set(weights.subarray(start, start + m));
-      writeJob(rt, pJob, [5, ptr + 4 * start * d, m, d, pLab, pC, pW, B, pPart]);
+      // rows with a label < 0 are not written by the job: they keep the caller's values
+      if (out) f64(rt, pOut, m).set(out.subarray(start, start + m));
+      writeJob(rt, pJob, [5, ptr + 4 * start * d, m, d, pLab, pC, pW, B, pPart, pOut, c32 ? 1 : 0, pThr, pMiss, pCnt]);
       const nc = Math.ceil(m / B);
       runJob(rt, pJob, nc, m * d * 2);
       const part = f64(rt, pPart, nc);
       for (let c = 0; c < nc; c++) total += part[c]!;
+      if (out) out.set(f64(rt, pOut, m), start);
+      if (beyond) {
+        const cnt = i32(rt, pCnt, nc), miss = i32(rt, pMiss, m);
+        for (let c = 0; c < nc; c++) {
+          for (let r = 0; r < cnt[c]!; r++) beyond.idx[beyond.count++] = start + miss[c * B + r]!;
+        }
+      }
     });
     return ok ? total : null;
   } finally {

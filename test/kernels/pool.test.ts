@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import {
   assignNearest, candidatePotentials, centroidSums, exactSqDist, kernelInfo, kernelStats, pinRows, setKernelBackend,
-  kernelFloat32Array, labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
+  kernelFloat32Array, labelledBeyond, labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
 } from '../../src/kernels/index.js';
 import { fit as kmeansFit } from '../../src/centroid/kmeans.js';
 import { makeBlobs } from '../../src/datasets/generators.js';
@@ -29,7 +29,7 @@ function data(seed: number, n = N, d = D): Float32Array {
 interface All {
   lab: Int32Array; d2: Float64Array; sec: Float64Array; subLab: Int32Array; subD2: Float64Array;
   sums: Float64Array; wsum: Float64Array; wsums: Float64Array; wwsum: Float64Array; pot: Float64Array; closest: Float64Array;
-  inertia: Float64Array;
+  inertia: Float64Array; rowD: Float64Array; beyondIdx: Int32Array; beyondOut: Float64Array;
 }
 
 /** Every parallel kernel on the same inputs. */
@@ -61,8 +61,19 @@ function runAll(x: Float32Array, n: number, d: number): All {
     assert.deepEqual(mins.subarray(j * n, j * n + n), upd, `mins column ${j}`);
   }
   const cen = Float64Array.from(c, (v, i) => v + (i % 3) * 0.25);
-  const inertia = Float64Array.of(labelledSqDist(x, n, d, lab, cen, K, null), labelledSqDist(x, n, d, lab, cen, K, w));
-  return { lab, d2, sec, subLab, subD2, sums, wsum, wsums, wwsum, pot, closest, inertia };
+  // float32 centres with per-row output; a row with label −1 is skipped and its output untouched
+  const lab2 = lab.slice();
+  lab2[3] = -1;
+  const rowD = new Float64Array(n).fill(-7);
+  const inertia = Float64Array.of(labelledSqDist(x, n, d, lab, cen, K, null), labelledSqDist(x, n, d, lab, cen, K, w),
+    labelledSqDist(x, n, d, lab2, c, K, w, rowD));
+  // the rows at or beyond a per-centre threshold (about half of them), listed in order
+  const thr = new Float64Array(K);
+  for (let i = 0; i < n; i++) if (lab2[i]! >= 0) thr[lab2[i]!] = Math.max(thr[lab2[i]!]!, rowD[i]! / 2);
+  const beyondIdx = new Int32Array(n).fill(-9);
+  const beyond = labelledBeyond(x, n, d, lab2, c, K, w, thr, beyondIdx);
+  const beyondOut = Float64Array.of(beyond.inertia, beyond.count);
+  return { lab, d2, sec, subLab, subD2, sums, wsum, wsums, wwsum, pot, closest, inertia, rowD, beyondIdx, beyondOut };
 }
 
 function assertSame(a: All, b: All, what: string): void {
@@ -114,11 +125,26 @@ test('centroidSums, labelledSqDist, candidatePotentials and updateClosest on Web
     const prev = setKernelBackend('ts');
     let ts: All;
     try { ts = runAll(x, N, D); } finally { setKernelBackend(prev); }
-    for (const key of ['sums', 'wsum', 'wsums', 'wwsum', 'pot', 'closest', 'inertia'] as const) assert.deepEqual(wasm[key], ts[key], key);
+    for (const key of ['sums', 'wsum', 'wsums', 'wwsum', 'pot', 'closest', 'inertia', 'rowD', 'beyondIdx', 'beyondOut'] as const) {
+      assert.deepEqual(wasm[key], ts[key], key);
+    }
+    // labelledBeyond: labelledSqDist's inertia, and exactly the labelled rows with distance ≥ thr, ascending
+    assert.equal(wasm.beyondOut[0], wasm.inertia[2]);
+    const want: number[] = [];
+    const thr = new Float64Array(K);
+    const lab2 = wasm.lab.slice();
+    lab2[3] = -1;
+    for (let i = 0; i < N; i++) if (lab2[i]! >= 0) thr[lab2[i]!] = Math.max(thr[lab2[i]!]!, wasm.rowD[i]! / 2);
+    for (let i = 0; i < N; i++) if (lab2[i]! >= 0 && wasm.rowD[i]! >= thr[lab2[i]!]!) want.push(i);
+    assert.ok(want.length > N / 10 && want.length < N);
+    assert.equal(wasm.beyondOut[1], want.length);
+    assert.deepEqual(Array.from(wasm.beyondIdx.subarray(0, want.length)), want);
+    assert.equal(wasm.rowD[3], -7);
     // the potentials are sums of exact distances: check one candidate by hand in float64
     const c = x.slice(0, K * D);
     for (let i = 0; i < N; i += 997) {
       assert.equal(wasm.d2[i], exactSqDistRow(x, i, c, wasm.lab[i]!));
+      if (i !== 3) assert.equal(wasm.rowD[i], exactSqDistRow(x, i, c, wasm.lab[i]!)); // labelledSqDist's per-row output
     }
   } finally {
     setKernelThreads(prevT);

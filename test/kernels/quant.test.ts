@@ -4,10 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assignNearest, assignNearestAndSums, candidatePotentials, centroidSums, exactSqDist, pinRows, setKernelBackend, setKernelThreads, updateClosest,
+  assignNearest, assignNearestAndSums, candidatePotentials, centroidSums, exactSqDist, firstNonFinite, pinRows, setKernelBackend, setKernelThreads, updateClosest,
 } from '../../src/kernels/index.js';
-import { QUANT_MAX_D, quantJobCount, setQuantScreening, useWasm } from '../../src/kernels/wasm.js';
+import { QUANT_MAX_D, firstNonFiniteRowWasm, quantJobCount, setQuantScreening, sumsChunkRows, useWasm } from '../../src/kernels/wasm.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
+import { ClusterkitError } from '../../src/core/errors.js';
+import * as kmeans from '../../src/centroid/kmeans.js';
 
 function normal(rng: Rng, len: number, scale = 1, offset = 0): Float32Array {
   const a = new Float32Array(len);
@@ -274,9 +276,17 @@ test('assignNearestAndSums equals assignNearest then centroidSums to the bit, wi
       for (const threads of [1, 2]) {
         setKernelThreads(threads);
         const o = { labels: new Int32Array(n), dist2: new Float64Array(n), sums: new Float64Array(k * d).fill(7), wsum: new Float64Array(k).fill(7) };
+        // previous labels: the new ones except every 5th row moved and every 7th unset
+        let changedRef = 0;
+        for (let i = 0; i < n; i++) {
+          o.labels[i] = i % 7 === 0 ? -1 : i % 5 === 0 ? (ref.labels[i]! + 1) % k : ref.labels[i]!;
+          if (o.labels[i] !== ref.labels[i]) changedRef++;
+        }
         const before = quantJobCount();
-        assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, weights, o.sums, o.wsum);
+        const step = assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, weights, o.sums, o.wsum);
         assert.equal(quantJobCount() - before, 1, 'one fused int16 job');
+        assert.equal(step.changed, changedRef);
+        assert.equal(step.inertia, chunkSum(ref.dist2, weights, sumsChunkRows(d)), 'inertia: Σ w·dist2 by sums chunks');
         assert.deepEqual(o.labels, ref.labels);
         assert.deepEqual(o.dist2, ref.dist2);
         assert.deepEqual(o.sums, ref.sums, `sums (weights ${weights !== null}, threads ${threads})`);
@@ -287,12 +297,64 @@ test('assignNearestAndSums equals assignNearest then centroidSums to the bit, wi
     unpin();
     setKernelThreads(prevT);
   }
-  // unpinned rows take the two calls
-  const o = { labels: new Int32Array(n), dist2: new Float64Array(n), sums: new Float64Array(k * d), wsum: new Float64Array(k) };
+  // unpinned rows take the two calls, with the same inertia and changed count
+  const o = { labels: new Int32Array(n).fill(-1), dist2: new Float64Array(n), sums: new Float64Array(k * d), wsum: new Float64Array(k) };
   const before = quantJobCount();
-  assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, null, o.sums, o.wsum);
+  const step = assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, w, o.sums, o.wsum);
   assert.equal(quantJobCount() - before, 0);
+  assert.equal(step.changed, n);
+  assert.equal(step.inertia, chunkSum(o.dist2, w, sumsChunkRows(d)));
+  const again = assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, w, o.sums, o.wsum);
+  assert.equal(again.changed, 0);
+  assignNearestAndSums(x, n, d, c, k, o.labels, o.dist2, null, o.sums, o.wsum);
   const s2 = new Float64Array(k * d), w2 = new Float64Array(k);
   centroidSums(x, n, d, o.labels, null, k, s2, w2);
   assert.deepEqual(o.sums, s2);
+});
+
+/** Σ w_i·v_i within chunks of B rows, chunks in order (assignNearestAndSums' inertia). */
+function chunkSum(v: Float64Array, w: Float64Array | null, B: number): number {
+  let total = 0;
+  for (let s0 = 0; s0 < v.length; s0 += B) {
+    let part = 0;
+    for (let i = s0; i < Math.min(v.length, s0 + B); i++) part += w ? w[i]! * v[i]! : v[i]!;
+    total += part;
+  }
+  return total;
+}
+
+test('firstNonFinite on pinned rows reads the int16 image: the first bad value, also when the image centre is NaN; kmeans.fit names it', () => {
+  const rng = createRng(23);
+  const n = 20000, d = 12; // above the mean's 4096-row sample, so that a bad row can stay outside it
+  const x = normal(rng, n * d, 2);
+  assert.equal(firstNonFinite(x, n, d), -1);
+  const cases: Array<[number, number, number]> = [[17, 5, NaN], [n - 1, d - 1, Infinity], [12345, 0, -Infinity]];
+  for (const [r, t, v] of cases) {
+    const y = x.slice();
+    y[r * d + t] = v;
+    if (r + 1 < n) y[(r + 1) * d + 3] = NaN; // a later bad value does not win
+    const unpin = pinRows(y);
+    try {
+      assert.equal(firstNonFiniteRowWasm(y, n, d), r, 'the image gives the row');
+      assert.equal(firstNonFinite(y, n, d), r * d + t, `row ${r} column ${t}`);
+    } finally {
+      unpin();
+    }
+    assert.equal(firstNonFiniteRowWasm(y, n, d), null, 'unpinned: no image');
+    assert.equal(firstNonFinite(y, n, d), r * d + t, 'unpinned: the JavaScript pass');
+    assert.throws(() => kmeans.fit({ data: y, rows: n, cols: d }, { k: 3, nInit: 1, maxIter: 2 }),
+      (e: unknown) => e instanceof ClusterkitError && e.code === 'BAD_DATA' && e.message.includes(`row ${r}, column ${t}`));
+  }
+  // a bad row in the mean's sample (rows ⌊j·n/4096⌋: row 4 is one) makes the image's centre NaN and
+  // every row look bad; the first (row 0) has nothing wrong, so the values are scanned
+  const z = x.slice();
+  z[4 * d + 7] = NaN;
+  z[2 * d + 1] = Infinity;
+  const unpin = pinRows(z);
+  try {
+    assert.equal(firstNonFiniteRowWasm(z, n, d), 0);
+    assert.equal(firstNonFinite(z, n, d), 2 * d + 1);
+  } finally {
+    unpin();
+  }
 });
