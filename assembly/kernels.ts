@@ -807,6 +807,22 @@ export function sink(): i32 {
   return gSink;
 }
 
+/**
+ * Fold nc chunk partials into out (f64 [len]): out[t] += part[c·stride + t] for c = 0 … nc − 1 in
+ * order — each element's additions in chunk order, the same as a scalar loop over c then t.
+ */
+export function addPartials(out: usize, part: usize, nc: i32, stride: i32, len: i32): void {
+  for (let c = 0; c < nc; c++) {
+    const p = part + ((<usize>c * <usize>stride) << 3);
+    let t = 0;
+    for (; t + 2 <= len; t += 2) {
+      const o = <usize>t << 3;
+      v128.store(out + o, f64x2.add(v128.load(out + o), v128.load(p + o)));
+    }
+    if (t < len) store<f64>(out + (<usize>t << 3), load<f64>(out + (<usize>t << 3)) + load<f64>(p + (<usize>t << 3)));
+  }
+}
+
 /** dst[i] = col[i] where flags[i] ≠ 0 (f64 [n] each, flags u8 [n]): the D² cache's update. */
 export function mergeFlagged(dst: usize, col: usize, flags: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
@@ -869,38 +885,82 @@ function labelledChunk(job: usize, c: i32): void {
   const rowBytes = <usize>d << 2;
   const miss = ptr(job, 12) + (<usize>start << 2);
   let total: f64 = 0, nm = 0;
-  for (let i = start; i < end; i++) {
-    const l = load<i32>(labels + (<usize>i << 2));
-    if (l < 0) continue;
-    const xr = x + <usize>i * rowBytes;
-    const s = c32 ? exactDist(xr, centres + <usize>l * rowBytes, d) : exactDist64(xr, centres + ((<usize>l * <usize>d) << 3), d);
-    if (out != 0) store<f64>(out + (<usize>i << 3), s);
-    if (thr != 0 && !(s < load<f64>(thr + (<usize>l << 3)))) { store<i32>(miss + (<usize>nm << 2), i); nm++; }
-    total += weights != 0 ? load<f64>(weights + (<usize>i << 3)) * s : s;
+  // two rows at a time: their sums are independent chains (one row's is latency-bound)
+  for (let i = start; i < end; i += 2) {
+    const la = load<i32>(labels + (<usize>i << 2));
+    const lb = i + 1 < end ? load<i32>(labels + (<usize>(i + 1) << 2)) : -1;
+    if (la < 0 && lb < 0) continue;
+    const xa = x + <usize>(la >= 0 ? i : i + 1) * rowBytes, xb = x + <usize>(lb >= 0 ? i + 1 : i) * rowBytes;
+    const ka = la >= 0 ? la : lb, kb = lb >= 0 ? lb : la;
+    if (c32) exactDistPair(xa, centres + <usize>ka * rowBytes, xb, centres + <usize>kb * rowBytes, d, false);
+    else exactDistPair(xa, centres + ((<usize>ka * <usize>d) << 3), xb, centres + ((<usize>kb * <usize>d) << 3), d, true);
+    for (let q = 0; q < 2; q++) {
+      const l = q == 0 ? la : lb;
+      if (l < 0) continue;
+      const r = i + q, s = q == 0 ? gPairA : gPairB;
+      if (out != 0) store<f64>(out + (<usize>r << 3), s);
+      if (thr != 0 && !(s < load<f64>(thr + (<usize>l << 3)))) { store<i32>(miss + (<usize>nm << 2), r); nm++; }
+      total += weights != 0 ? load<f64>(weights + (<usize>r << 3)) * s : s;
+    }
   }
   store<f64>(ptr(job, 8) + (<usize>c << 3), total);
   if (thr != 0) store<i32>(ptr(job, 13) + (<usize>c << 2), nm);
 }
 
-/** exactDist against a float64 centre cp [d] (x_t − c_t in f64, the same order of sums). */
+// Results of exactDistPair.
+let gPairA: f64 = 0;
+let gPairB: f64 = 0;
+
+/**
+ * exactDist of two rows xa, xb (f32 [d]) to centres ca, cb ([d], f32, or f64 with c64), each with
+ * exactDist's order of sums; the results go to gPairA, gPairB.
+ */
 @inline
-function exactDist64(xp: usize, cp: usize, d: i32): f64 {
-  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+function exactDistPair(xa: usize, ca: usize, xb: usize, cb: usize, d: i32, c64: bool): void {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
   let t = 0;
   for (; t + 4 <= d; t += 4) {
-    const xv = v128.load(xp + (<usize>t << 2)), co = cp + (<usize>t << 3);
-    const dl = f64x2.sub(f64x2.promote_low_f32x4(xv), v128.load(co));
-    const dh = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1)), v128.load(co, 16));
+    const xv = v128.load(xa + (<usize>t << 2)), yv = v128.load(xb + (<usize>t << 2));
+    const cl = centreLow(ca, t, c64), ch = centreHigh(ca, t, c64), el0 = centreLow(cb, t, c64), eh0 = centreHigh(cb, t, c64);
+    const dl = f64x2.sub(f64x2.promote_low_f32x4(xv), cl);
+    const dh = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1)), ch);
+    const el = f64x2.sub(f64x2.promote_low_f32x4(yv), el0);
+    const eh = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(yv, yv, 2, 3, 0, 1)), eh0);
     a0 = f64x2.add(a0, f64x2.mul(dl, dl));
     a1 = f64x2.add(a1, f64x2.mul(dh, dh));
+    b0 = f64x2.add(b0, f64x2.mul(el, el));
+    b1 = f64x2.add(b1, f64x2.mul(eh, eh));
   }
   a0 = f64x2.add(a0, a1);
-  let s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  b0 = f64x2.add(b0, b1);
+  let sa = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  let sb = f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1);
   for (; t < d; t++) {
-    const v = <f64>load<f32>(xp + (<usize>t << 2)) - load<f64>(cp + (<usize>t << 3));
-    s += v * v;
+    const v = <f64>load<f32>(xa + (<usize>t << 2)) - centreAt(ca, t, c64);
+    const w = <f64>load<f32>(xb + (<usize>t << 2)) - centreAt(cb, t, c64);
+    sa += v * v;
+    sb += w * w;
   }
-  return s;
+  gPairA = sa;
+  gPairB = sb;
+}
+
+/** Centre values t, t + 1 as f64x2 (f32 centres promoted exactly). */
+@inline
+function centreLow(c: usize, t: i32, c64: bool): v128 {
+  return c64 ? v128.load(c + (<usize>t << 3)) : f64x2.promote_low_f32x4(v128.load64_zero(c + (<usize>t << 2)));
+}
+
+/** Centre values t + 2, t + 3 as f64x2. */
+@inline
+function centreHigh(c: usize, t: i32, c64: bool): v128 {
+  return c64 ? v128.load(c + (<usize>t << 3), 16) : f64x2.promote_low_f32x4(v128.load64_zero(c + (<usize>t << 2), 8));
+}
+
+/** Centre value t as f64. */
+@inline
+function centreAt(c: usize, t: i32, c64: bool): f64 {
+  return c64 ? load<f64>(c + (<usize>t << 3)) : <f64>load<f32>(c + (<usize>t << 2));
 }
 
 // ---------------------------------------------------------------------------------------------

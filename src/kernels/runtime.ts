@@ -35,6 +35,7 @@ export interface KernelExports {
     nb: number, out: number): void;
   runChunk(job: number, chunk: number, tid: number): void;
   mergeFlagged(dst: number, col: number, flags: number, n: number): void;
+  addPartials(out: number, part: number, nc: number, stride: number, len: number): void;
 }
 
 /** What the kernel layer runs on here: see `kernelInfo`. */

@@ -376,7 +376,7 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     const pLab = S.take(4 * total), pBest = S.take(8 * total), pSec = S.take(want ? 8 * total : 8);
     // fused: the sums chunks of centroidSums (sumsChunkRows rows, a multiple of B), partials alike
     const SB = sumsChunkRows(d), ks = k * d + k + 2, nsc = Math.ceil(total / SB);
-    const pPart = fused ? S.take(8 * ks * nsc) : 0, pW = fused?.weights ? S.take(8 * total) : 0;
+    const pPart = fused ? S.take(8 * ks * nsc) : 0, pAcc = fused ? S.take(8 * ks) : 0, pW = fused?.weights ? S.take(8 * total) : 0;
     if (!S.ok) return false;
     if (idx) i32(rt, pIdx, total).set(idx.subarray(0, total));
     if (pW) f64(rt, pW, total).set(fused!.weights!.subarray(0, total));
@@ -386,14 +386,12 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     runJob(rt, pJob, fused ? nsc : Math.ceil(total / B), total * k * d);
     quantJobs++;
     if (fused) {
-      fused.sums.fill(0, 0, k * d);
-      fused.wsum.fill(0, 0, k);
-      const part = f64(rt, pPart, ks * nsc);
-      addSumPartials(part, nsc, k, d, fused.sums, fused.wsum, ks);
-      let inertia = 0, changed = 0;
-      for (let c = 0; c < nsc; c++) { inertia += part[c * ks + ks - 2]!; changed += part[c * ks + ks - 1]!; }
-      fused.inertia = inertia;
-      fused.changed = changed;
+      const acc = f64(rt, pAcc, ks);
+      acc.fill(0);
+      rt.K.addPartials(pAcc, pPart, nsc, ks, ks); // sums, weight sums, inertia, changed: chunk order
+      sumsOut(rt, pAcc, k, d, fused.sums, fused.wsum);
+      fused.inertia = acc[ks - 2]!;
+      fused.changed = acc[ks - 1]!;
     }
     const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
     if (idx) {
@@ -533,32 +531,32 @@ export function centroidSumsWasm(x: Float32Array, n: number, d: number, labels: 
     const cap = pieceRows(rt, n, B, 4 * d + 12 + (8 * stride) / B, pinned >= 0);
     const pieceChunks = Math.ceil(Math.min(cap, n) / B);
     const pLab = S.take(4 * Math.min(cap, n)), pW = weights ? S.take(8 * Math.min(cap, n)) : 0;
-    const pPart = S.take(8 * stride * pieceChunks), pJob = S.take(8 * 32);
+    const pPart = S.take(8 * stride * pieceChunks), pAcc = S.take(8 * stride), pJob = S.take(8 * 32);
     if (!S.ok) return false;
-    return forRows(rt, S, x, n, d, cap, (ptr, start, m) => {
+    f64(rt, pAcc, stride).fill(0);
+    const ok = forRows(rt, S, x, n, d, cap, (ptr, start, m) => {
       i32(rt, pLab, m).set(labels.subarray(start, start + m));
       if (weights) f64(rt, pW, m).set(weights.subarray(start, start + m));
       writeJob(rt, pJob, [2, ptr + 4 * start * d, m, d, k, pLab, pW, B, pPart]);
       const nc = Math.ceil(m / B);
       runJob(rt, pJob, nc, m * d * 4);
-      addSumPartials(f64(rt, pPart, stride * nc), nc, k, d, sums, wsum);
+      rt.K.addPartials(pAcc, pPart, nc, stride, stride);
     });
+    if (ok) sumsOut(rt, pAcc, k, d, sums, wsum);
+    return ok;
   } finally {
     S.free();
   }
 }
 
 /**
- * Add nc chunk partials of centroid sums (each [k × d] sums then [k] weight sums, f64) to sums
- * and wsum, in chunk order: the order every backend uses, so the bits agree.
+ * Copy the folded partials at pAcc ([k × d] sums then [k] weight sums, f64; see addPartials in
+ * assembly/kernels.ts, which adds chunk partials in chunk order, the order every backend uses, so
+ * the bits agree) out to sums and wsum.
  */
-function addSumPartials(part: Float64Array, nc: number, k: number, d: number, sums: Float64Array, wsum: Float64Array,
-  stride = k * d + k): void {
-  for (let c = 0; c < nc; c++) {
-    const o = c * stride;
-    for (let t = 0; t < k * d; t++) sums[t]! += part[o + t]!;
-    for (let j = 0; j < k; j++) wsum[j]! += part[o + k * d + j]!;
-  }
+function sumsOut(rt: Runtime, pAcc: number, k: number, d: number, sums: Float64Array, wsum: Float64Array): void {
+  sums.set(f64(rt, pAcc, k * d));
+  wsum.set(f64(rt, pAcc + 8 * k * d, k));
 }
 
 /**

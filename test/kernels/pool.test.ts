@@ -279,3 +279,26 @@ test('kernelFloat32Array gives a zeroed array in the kernels\' shared memory tha
   }
   assert.deepEqual(k, x, 'the kernels never write the rows');
 });
+
+test('labelledSqDist and labelledBeyond: WebAssembly equals TypeScript bitwise for d with a tail, odd n, −1 labels, f32 and f64 centres', () => {
+  for (const [n, d, k] of [[4099, 7, 9], [3001, 13, 5], [2049, 3, 17]] as const) {
+    const x = new Float32Array(n * d).map((_, i) => Math.sin(i * 0.37) * 10 + (i % 11));
+    const c32 = x.slice(0, k * d).map((v, i) => v + (i % 5) * 0.125);
+    const c64 = Float64Array.from(c32, (v, i) => v + 1e-9 * i);
+    const labels = new Int32Array(n).map((_, i) => (i % 13 === 0 ? -1 : (i * 31) % k));
+    const w = new Float64Array(n).map((_, i) => 0.5 + (i % 7) / 3);
+    const thr = new Float64Array(k).fill(300);
+    const run = (): unknown[] => {
+      const out32 = new Float64Array(n).fill(-1), out64 = new Float64Array(n).fill(-1), idx = new Int32Array(n);
+      const a = labelledSqDist(x, n, d, labels, c32, k, w, out32), b = labelledSqDist(x, n, d, labels, c64, k, null, out64);
+      const be = labelledBeyond(x, n, d, labels, c64, k, w, thr, idx);
+      return [a, b, out32, out64, be, idx.slice(0, be.count)];
+    };
+    const wasm = run();
+    const prev = setKernelBackend('ts');
+    let ts: unknown[];
+    try { ts = run(); } finally { setKernelBackend(prev); }
+    assert.deepEqual(wasm, ts, `n ${n} d ${d}`);
+    assert.ok((wasm[4] as { count: number }).count > 0 && (wasm[4] as { count: number }).count < n, 'some rows beyond');
+  }
+});
