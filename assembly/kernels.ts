@@ -130,11 +130,14 @@ function consider(e: f64, j: i32): void {
  * a [8·np] (f32) and the exact re-evaluation described at the top. pm [np] (f32x4): the row's
  * pair minima from the tile, lane l of panel p = min(a[8p + l], a[8p + 4 + l]); they give the
  * smallest value and the panels to look into, so a row costs np vector steps, not 2·np.
- * hits [np] i32: room for scanPanels.
+ * hits [np] i32: room for scanPanels. mode: bit 0, also the second nearest distance; bit 1, label
+ * only: when a single centre is within the threshold it is the nearest (the true nearest is always
+ * within it), its label is taken without its exact distance and gBest is NaN.
  */
-function finishRow(a: usize, pm: usize, hits: usize, np: i32, k: i32, slack: f64, wantSecond: bool, xr: usize,
+function finishRow(a: usize, pm: usize, hits: usize, np: i32, k: i32, slack: f64, mode: i32, xr: usize,
   craw: usize, d: i32): void {
   gBest = Infinity; gSecond = Infinity; gLabel = 0;
+  const wantSecond = (mode & 1) != 0;
   const rowBytes = <usize>d << 2;
   // pmin/pmax are single instructions and skip NaN scores, which cannot occur with a finite
   // slack ≤ 1e30 (see below: a NaN row or centre has a non-finite bound, and no product overflows)
@@ -187,6 +190,17 @@ function finishRow(a: usize, pm: usize, hits: usize, np: i32, k: i32, slack: f64
   let tf = <f32>thr;
   tf += abs(tf) * <f32>4.76837158203125e-7 + <f32>1e-37;
   const nHit = scanPanels(pm, np, f32x4.splat(tf), hits);
+  if ((mode & 2) != 0 && nHit == 1) {
+    const e = load<i32>(hits), j0 = (e >> 4) << 3;
+    let bits = e & 15, count = 0, only = 0;
+    while (bits != 0) {
+      const j = j0 + ctz(bits);
+      bits &= bits - 1;
+      if (j < k && load<f32>(a + (<usize>j << 2)) <= tf) { count++; only = j; }
+      if (j + 4 < k && load<f32>(a + (<usize>(j + 4) << 2)) <= tf) { count++; only = j + 4; }
+    }
+    if (count == 1) { gLabel = only; gBest = NaN; return; }
+  }
   for (let h = 0; h < nHit; h++) {
     const e = load<i32>(hits + (<usize>h << 2));
     const j0 = (e >> 4) << 3;
@@ -335,7 +349,7 @@ function assignBlock(xs: usize, xn: usize, raw: usize, m: i32, d: i32,
       const x2 = load<f64>(xn + (<usize>i << 3));
       const X = sqrt(x2 * inflate);
       const slack = 2 * (quad + lin * X + under);
-      finishRow(scratch + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, wantSecond != 0,
+      finishRow(scratch + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, wantSecond != 0 ? 1 : 0,
         raw + <usize>i * rowBytes, craw, d);
       store<i32>(lab + (<usize>i << 2), gLabel);
       store<f64>(best + (<usize>i << 3), gBest);
@@ -492,7 +506,9 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
  * (slot 25, (k·d + k + 2) f64 per chunk: kind 2's sums and weight sums, then Σ w·best over the
  * chunk's rows in order and the number of rows whose label changed; slot 26 weights, f64 or 0): the
  * same labels, distances and sums as kind 7 followed by kind 2, with the data read once instead of
- * twice. The label output (slot 19) holds the previous labels on entry (−1 = none).
+ * twice. The label output (slot 19) holds the previous labels on entry (−1 = none). Slot 27 = 1:
+ * labels only (finishRow mode bit 1): rows whose nearest centre the estimates settle get no exact
+ * distance (best = NaN, and so the inertia partial).
  */
 function assignSumsChunk(job: usize, c: i32, tid: i32): void {
   const total = <i32>slot(job, 3), d = <i32>slot(job, 4), B = <i32>slot(job, 5), k = <i32>slot(job, 14);
@@ -1160,7 +1176,8 @@ function twoScale(info: usize, i: i32): f32 {
  * Slots: 1 x (raw f32 [n × d], for the exact stage), 2 idx (i32 rows, 0 = rows in order),
  * 3 total, 4 d, 5 B, 6 image, 7 info, 8 dp, 9 panels, 10 cs, 11 cn (= cs + 32·np), 12 np, 13 craw (f32 [k × d]),
  * 14 k, 15 R, 16 F, 17 Cn, 18 wantSecond, 19 lab, 20 best, 21 second (outputs by position),
- * 22 scratch base, 23 scratch stride (the tile scratch of scratchHits).
+ * 22 scratch base, 23 scratch stride (the tile scratch of scratchHits), 24–26 kind 9's, 27 labels
+ * only (0 for kind 7).
  */
 function assignQChunk(job: usize, c: i32, tid: i32): void {
   const B = <i32>slot(job, 5), start = c * B;
@@ -1175,6 +1192,7 @@ function assignQRows(job: usize, start: i32, m: i32, tid: i32): void {
   const panels = ptr(job, 9), cs = ptr(job, 10), np = <i32>slot(job, 12);
   const craw = ptr(job, 13), k = <i32>slot(job, 14);
   const R = slot(job, 15), F = slot(job, 16), Cn = slot(job, 17), want = <i32>slot(job, 18) != 0;
+  const mode = (want ? 1 : 0) | (<i32>slot(job, 27) != 0 ? 2 : 0); // slot 27: label only (kind 9)
   const lab = ptr(job, 19), best = ptr(job, 20), second = ptr(job, 21);
   const scr = scratchRaw(ptr(job, 22), ptr(job, 23), tid);
   const sBytes = <usize>(np << 3) << 2, pairBytes = <usize>dp << 1, rowBytes = <usize>d << 2;
@@ -1202,7 +1220,7 @@ function assignQRows(job: usize, start: i32, m: i32, tid: i32): void {
     for (let q = 0; q < qn; q++) {
       const i = q == 0 ? i0 : q == 1 ? i1 : q == 2 ? i2 : i3;
       const slack = 2 * qBoundRow(info + (<usize>i << 5));
-      finishRow(scr + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, want, x + <usize>i * rowBytes, craw, d);
+      finishRow(scr + <usize>q * sBytes, pm + <usize>q * pmBytes, hits, np, k, slack, mode, x + <usize>i * rowBytes, craw, d);
       const o = pos + q, lp = lab + (<usize>o << 2);
       gChanged += <i32>(load<i32>(lp) != gLabel);
       store<i32>(lp, gLabel);

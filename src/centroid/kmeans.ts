@@ -255,6 +255,7 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   const history: KMeansIterStats[] = [];
   const bounds = algorithm === 'lloyd' ? null : algorithm === 'hamerly' ? new HamerlyBounds(n, k) : new ElkanBounds(n, k);
   const prev = bounds ? new Int32Array(n).fill(-1) : null; // Lloyd's kernel counts the changes itself
+  let lloyd: { mu: Float64Array; x2: number } | null = null;
   let strict = false, iter = 0, lastRelocated = false;
   for (iter = 1; iter <= maxIter; iter++) {
     checkAbort(ctl.signal, WHERE);
@@ -268,8 +269,11 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
       for (let i = 0; i < n; i++) if (labels[i] !== prev![i]) changed++;
       prev!.set(labels);
     } else {
-      // E-step and the M-step's sums in one pass; labels go in as the previous ones
-      ({ inertia, changed } = assignNearestAndSums(x, n, d, cF32, k, labels, dist2, w, sums, wsum));
+      // E-step and the M-step's sums in one pass (labels go in as the previous ones); no exact
+      // distances: the step's inertia follows from its sums (lloydInertia)
+      ({ changed } = assignNearestAndSums(x, n, d, cF32, k, labels, null, w, sums, wsum));
+      lloyd ??= lloydReference(X, labels, sums, wsum, k, w);
+      inertia = lloydInertia(lloyd, cF32, sums, wsum, k, d);
       distances = n * k;
     }
     // M-step
@@ -310,6 +314,48 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     inertia = labelledSqDist(x, n, d, labels, cF32, k, w);
   } else inertia = finalLloydStep(X, cF32, k, labels, w, dist2);
   return { labels, centres, inertia, nIter, converged, history };
+}
+
+/**
+ * The reference of lloydInertia: μ, the weighted mean of the rows (from a step's sums, [d]), and
+ * X2 = Σ w_i‖x_i − μ‖² (one pass through the kernel layer).
+ */
+function lloydReference(X: Matrix, labels: Int32Array, sums: Float64Array, wsum: Float64Array, k: number,
+  w: Float64Array | null): { mu: Float64Array; x2: number } {
+  const { data: x, rows: n, cols: d } = X;
+  const mu = new Float64Array(d);
+  let W = 0;
+  for (let j = 0; j < k; j++) {
+    W += wsum[j]!;
+    for (let t = 0; t < d; t++) mu[t]! += sums[j * d + t]!;
+  }
+  for (let t = 0; t < d; t++) mu[t]! /= W;
+  const muK = new Float64Array(k * d); // μ as every centre: the labels select rows, not centres
+  for (let j = 0; j < k; j++) muK.set(mu, j * d);
+  return { mu, x2: labelledSqDist(x, n, d, labels, muK, k, w) };
+}
+
+/**
+ * A Lloyd step's inertia Σ_j Σ_{i∈j} w_i‖x_i − c_j‖² from its sums S_j, W_j and the centres c [k × d]
+ * it assigned to: X2 − Σ_j (2 c̃_j·S̃_j − W_j‖c̃_j‖²) with c̃_j = c_j − μ, S̃_j = S_j − W_j μ (about the
+ * data mean, so that nothing large cancels; float64, relative error ≈ 1e-16·X2 / inertia).
+ */
+function lloydInertia(ref: { mu: Float64Array; x2: number }, c: Float32Array, sums: Float64Array, wsum: Float64Array,
+  k: number, d: number): number {
+  const { mu } = ref;
+  let q = 0;
+  for (let j = 0; j < k; j++) {
+    const W = wsum[j]!;
+    if (!(W > 0)) continue;
+    let dot = 0, cc = 0;
+    for (let t = 0; t < d; t++) {
+      const ct = c[j * d + t]! - mu[t]!, st = sums[j * d + t]! - W * mu[t]!;
+      dot += ct * st;
+      cc += ct * ct;
+    }
+    q += 2 * dot - W * cc;
+  }
+  return Math.max(0, ref.x2 - q);
 }
 
 /**

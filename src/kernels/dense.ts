@@ -293,20 +293,23 @@ export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32A
  * A Lloyd step's two kernels: `assignNearest(x, n, d, c, k, labels, dist2)` then
  * `centroidSums(x, n, d, labels, weights, k, sums, wsum)` with the new labels — the same results to
  * the bit, in one pass over the data where the int16 screening applies (pinned rows), else the two
- * calls. Also returns the step's inertia Σ w_i·dist2_i (rows added within chunks of
- * `sumsChunkRows(d)` rows, chunks in order: the same bits on every backend and thread count) and
- * how many labels changed. @param labels in: the previous labels (−1 = none), out: the new ones
- * [n]; @param dist2 out [n]; @param sums out [k × d]; @param wsum out [k].
+ * calls. Also returns how many labels changed and the step's inertia Σ w_i·dist2_i (rows added
+ * within chunks of `sumsChunkRows(d)` rows, chunks in order: the same bits on every backend and
+ * thread count). @param labels in: the previous labels (−1 = none), out: the new ones [n];
+ * @param dist2 out [n], or null for labels and sums only (then the screening needs no exact
+ * distance for rows whose nearest centre it settles, and the inertia is NaN);
+ * @param sums out [k × d]; @param wsum out [k].
  */
 export function assignNearestAndSums(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
-  labels: Int32Array, dist2: Float32Array | Float64Array, weights: Float32Array | Float64Array | null,
+  labels: Int32Array, dist2: Float32Array | Float64Array | null, weights: Float32Array | Float64Array | null,
   sums: Float64Array, wsum: Float64Array): { inertia: number; changed: number } {
   if (useWasm(n, k, d)) {
     const r = assignSumsWasm(x, n, d, c, k, labels, dist2, weights, sums, wsum);
     if (r) return r;
   }
   const prev = labels.slice(0, n);
-  assignNearest(x, n, d, c, k, labels, dist2);
+  const dd = dist2 ?? new Float64Array(n);
+  assignNearest(x, n, d, c, k, labels, dd);
   centroidSums(x, n, d, labels, weights, k, sums, wsum);
   let changed = 0, inertia = 0;
   for (let i = 0; i < n; i++) if (labels[i] !== prev[i]) changed++;
@@ -314,10 +317,10 @@ export function assignNearestAndSums(x: Float32Array, n: number, d: number, c: F
   for (let s0 = 0; s0 < n; s0 += B) {
     const end = Math.min(n, s0 + B);
     let part = 0;
-    for (let i = s0; i < end; i++) part += weights ? weights[i]! * dist2[i]! : dist2[i]!;
+    for (let i = s0; i < end; i++) part += weights ? weights[i]! * dd[i]! : dd[i]!;
     inertia += part;
   }
-  return { inertia, changed };
+  return { inertia: dist2 ? inertia : NaN, changed };
 }
 
 /**

@@ -355,6 +355,8 @@ function packQuant(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number,
  */
 interface FusedSums {
   weights: Float32Array | Float64Array | null; sums: Float64Array; wsum: Float64Array; inertia: number; changed: number;
+  /** No distances wanted: rows the estimates settle get none (inertia NaN). */
+  labelOnly: boolean;
 }
 
 /**
@@ -382,7 +384,7 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     if (pW) f64(rt, pW, total).set(fused!.weights!.subarray(0, total));
     if (fused) i32(rt, pLab, total).set(labels.subarray(0, total)); // kind 9 counts the labels it changes
     writeJob(rt, pJob, [fused ? 9 : 7, pinnedPtr(rt, x), pIdx, total, d, B, qi.img, qi.info, qi.dp, P.pPanels, P.pCs,
-      P.pCn, P.np, P.pCraw, k, P.R, P.F, P.Cn, want, pLab, pBest, pSec, pScratch, stride, SB, pPart, pW]);
+      P.pCn, P.np, P.pCraw, k, P.R, P.F, P.Cn, want, pLab, pBest, pSec, pScratch, stride, SB, pPart, pW, fused?.labelOnly ? 1 : 0]);
     runJob(rt, pJob, fused ? nsc : Math.ceil(total / B), total * k * d);
     quantJobs++;
     if (fused) {
@@ -403,7 +405,7 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
       }
     } else {
       labels.set(lab);
-      dist2.set(best);
+      if (!fused?.labelOnly) dist2.set(best);
       if (second) second.set(sec!);
     }
     return true;
@@ -416,16 +418,18 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
  * `assignNearest` followed by `centroidSums` with the new labels, in one pass over the data (the
  * int16 screening of pinned rows only): the same labels, distances, sums and weight sums to the
  * bit, with the inertia and changed count of `assignNearestAndSums` (dense.ts). labels holds the
- * previous labels on entry. Returns null (writing nothing) when that path does not apply; the
+ * previous labels on entry; dist2 null: labels only (rows the estimates settle get no exact
+ * distance, inertia NaN). Returns null (writing nothing) when that path does not apply; the
  * caller then makes the two calls.
  */
 export function assignSumsWasm(x: Float32Array, n: number, d: number, c: Float32Array, k: number, labels: Int32Array,
-  dist2: Float32Array | Float64Array, weights: Float32Array | Float64Array | null, sums: Float64Array,
+  dist2: Float32Array | Float64Array | null, weights: Float32Array | Float64Array | null, sums: Float64Array,
   wsum: Float64Array): { inertia: number; changed: number } | null {
   const rt = load();
   if (!rt || k < 1 || d < 1 || n === 0) return null;
-  const fused: FusedSums = { weights, sums, wsum, inertia: 0, changed: 0 };
-  return assignQuant(rt, x, n, d, c, k, labels, dist2, null, null, n, fused) ? { inertia: fused.inertia, changed: fused.changed } : null;
+  const fused: FusedSums = { weights, sums, wsum, inertia: 0, changed: 0, labelOnly: dist2 === null };
+  if (!assignQuant(rt, x, n, d, c, k, labels, dist2 ?? new Float64Array(0), null, null, n, fused)) return null;
+  return { inertia: dist2 ? fused.inertia : NaN, changed: fused.changed };
 }
 
 /**

@@ -137,6 +137,23 @@ test('kmeans.fit history: Lloyd inertia never rises, and predict(model, X) equal
   }
 });
 
+test('kmeans.fit history: each Lloyd step\'s inertia (from its sums) is that of its assignment, weighted or not, far from the origin too', () => {
+  const { x } = bundled('digits');
+  const shifted = { ...x, data: x.data.map((v) => v + 1000) }; // μ-centred expansion: no cancellation
+  const w = new Float64Array(x.rows).map((_, i) => 0.5 + (i % 4));
+  for (const [X, weights] of [[x, undefined], [shifted, w]] as const) {
+    const init = X.data.slice(0, 10 * X.cols);
+    const r = kmeans.fit(X, { k: 10, init: { data: init, rows: 10, cols: X.cols }, algorithm: 'lloyd', tol: 0, maxIter: 6, sampleWeight: weights });
+    // step 1 assigned to init; step t + 1 to the centres after t steps (a fit with maxIter t)
+    for (let t = 0; t < 4; t++) {
+      const c = t === 0 ? init : kmeans.fit(X, { k: 10, init: { data: init, rows: 10, cols: X.cols }, algorithm: 'lloyd', tol: 0, maxIter: t, sampleWeight: weights }).centroids;
+      const lab = kmeans.predict({ ...r, centroids: c }, X);
+      const exact = labelledSqDist(X.data, X.rows, X.cols, lab, c, 10, weights ?? null);
+      assert.ok(Math.abs(r.history[t]!.inertia - exact) <= 1e-10 * exact, `step ${t + 1}: ${r.history[t]!.inertia} vs ${exact}`);
+    }
+  }
+});
+
 test('kmeans.fit: more clusters give lower inertia, and the inputs are not mutated', () => {
   const { x } = bundled('iris');
   const copy = x.data.slice();
