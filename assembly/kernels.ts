@@ -503,8 +503,9 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
  * Assignment and centroid sums in one pass (kind 9), for rows in order (slot 2 idx = 0): chunk c
  * covers the sums chunk of S = slot 24 rows (a multiple of B); it assigns them B at a time as
  * kind 7 does, then adds the B rows, just labelled and still in cache, to its partial sums
- * (slot 25, (k·d + k + 2) f64 per chunk: kind 2's sums and weight sums, then Σ w·best over the
- * chunk's rows in order and the number of rows whose label changed; slot 26 weights, f64 or 0): the
+ * (slot 25, (k·d + k + 3) f64 per chunk: kind 2's sums and weight sums, then Σ w·best over the
+ * chunk's rows in order, the number of rows whose label changed and Σ w·‖x − μ‖² from the image's
+ * row norms; slot 26 weights, f64 or 0): the
  * same labels, distances and sums as kind 7 followed by kind 2, with the data read once instead of
  * twice. The label output (slot 19) holds the previous labels on entry (−1 = none). Slot 27 = 1:
  * labels only (finishRow mode bit 1): rows whose nearest centre the estimates settle get no exact
@@ -513,11 +514,11 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
 function assignSumsChunk(job: usize, c: i32, tid: i32): void {
   const total = <i32>slot(job, 3), d = <i32>slot(job, 4), B = <i32>slot(job, 5), k = <i32>slot(job, 14);
   const S = <i32>slot(job, 24), x = ptr(job, 1), lab = ptr(job, 19), best = ptr(job, 20), weights = ptr(job, 26);
-  const stride = <usize>(k * d + k + 2);
+  const stride = <usize>(k * d + k + 3), info = ptr(job, 7);
   const sums = ptr(job, 25) + ((<usize>c * stride) << 3);
   memory.fill(sums, 0, stride << 3);
   const end = min(total, (c + 1) * S);
-  let inertia: f64 = 0, changed = 0;
+  let inertia: f64 = 0, changed = 0, spread: f64 = 0;
   for (let start = c * S; start < end; start += B) {
     const m = min(B, end - start);
     gChanged = 0;
@@ -525,13 +526,16 @@ function assignSumsChunk(job: usize, c: i32, tid: i32): void {
     changed += gChanged;
     addRows(x, start, start + m, d, k, lab, weights, sums);
     for (let i = start; i < start + m; i++) {
-      const v = load<f64>(best + (<usize>i << 3));
-      inertia += weights != 0 ? load<f64>(weights + (<usize>i << 3)) * v : v;
+      const v = load<f64>(best + (<usize>i << 3)), x2 = load<f64>(info + (<usize>i << 5), 24);
+      const w: f64 = weights != 0 ? load<f64>(weights + (<usize>i << 3)) : 1;
+      inertia += weights != 0 ? w * v : v;
+      spread += weights != 0 ? w * x2 : x2;
     }
   }
-  const tail = sums + ((stride - 2) << 3);
+  const tail = sums + ((stride - 3) << 3);
   store<f64>(tail, inertia);
   store<f64>(tail, <f64>changed, 8);
+  store<f64>(tail, spread, 16);
 }
 
 /**
@@ -837,6 +841,76 @@ export function addPartials(out: usize, part: usize, nc: i32, stride: i32, len: 
     }
     if (t < len) store<f64>(out + (<usize>t << 3), load<f64>(out + (<usize>t << 3)) + load<f64>(p + (<usize>t << 3)));
   }
+}
+
+/**
+ * Column means of m rows of x (f32 [n × d]) spread evenly over it, rows ⌊j·n/m⌋ for j = 0 … m − 1:
+ * out (f64 [d]) = their sums (rows in order, f64) / m.
+ */
+export function sampleMean(x: usize, n: i32, d: i32, m: i32, out: usize): void {
+  memory.fill(out, 0, <usize>d << 3);
+  for (let j = 0; j < m; j++) {
+    const i = <i32>floor(<f64>j * <f64>n / <f64>m);
+    const xr = x + (<usize>i * <usize>d << 2);
+    for (let t = 0; t < d; t++) {
+      const o = out + (<usize>t << 3);
+      store<f64>(o, load<f64>(o) + <f64>load<f32>(xr + (<usize>t << 2)));
+    }
+  }
+  for (let t = 0; t < d; t++) {
+    const o = out + (<usize>t << 3);
+    store<f64>(o, load<f64>(o) / <f64>m);
+  }
+}
+
+/**
+ * Quantise k centres c (f32 [k × d]) against an int16 image with centre mu (f64 [d]) and level Q:
+ * panels [⌈k/8⌉][dp/2][8][2] i16 of q_j (padding 0), cs [8·⌈k/8⌉] f32 scales s_j (padding 0), cn
+ * [8·⌈k/8⌉] f32 ‖c_j − μ‖² (padding +∞), and at out (f64 [3]) the bound's maxima R = max ‖s_j q_j‖,
+ * F = max ‖c̃_j − s_j q_j‖ and Cn = max ‖c̃_j‖² (NaN when a centre is not finite). s_j is
+ * max_t |c_jt − μ_t| / Q rounded to f32 (0 outside [1e-9, 1e9]), q_jt = round((c_jt − μ_t)/s_j)
+ * clamped to [−Q, Q]; every quantity is computed from the values actually stored, so the bound
+ * holds whatever the rounding.
+ */
+export function quantCentres(c: usize, k: i32, d: i32, mu: usize, Q: f64, dp: i32, panels: usize, cs: usize,
+  cn: usize, out: usize): void {
+  const np = (k + 7) >> 3, kp = np << 3, half = dp >> 1;
+  memory.fill(panels, 0, <usize>(kp * dp) << 1);
+  for (let j = 0; j < kp; j++) {
+    store<f32>(cs + (<usize>j << 2), 0);
+    store<f32>(cn + (<usize>j << 2), Infinity);
+  }
+  let R: f64 = 0, F: f64 = 0, Cn: f64 = 0;
+  for (let j = 0; j < k; j++) {
+    const cr = c + (<usize>(j * d) << 2);
+    let amax: f64 = 0, n2: f64 = 0;
+    for (let t = 0; t < d; t++) {
+      const v = <f64>load<f32>(cr + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+      amax = max(amax, abs(v));
+      n2 += v * v;
+    }
+    const s: f32 = amax >= 1e-9 && amax <= 1e9 ? <f32>(amax / Q) : 0;
+    const inv: f64 = s > 0 ? 1 / <f64>s : 0;
+    let P: f64 = 0, E: f64 = 0;
+    const base = panels + (<usize>(((j >> 3) * half * 8 + (j & 7)) * 2) << 1);
+    for (let t = 0; t < d; t++) {
+      const v = <f64>load<f32>(cr + (<usize>t << 2)) - load<f64>(mu + (<usize>t << 3));
+      let y = floor(v * inv + 0.5);
+      y = y == y ? min(Q, max(-Q, y)) : 0; // a NaN centre: q = 0 (its NaN norm sends the call elsewhere)
+      store<i16>(base + (<usize>((t >> 1) * 16 + (t & 1)) << 1), <i16>(<i32>y));
+      const sq = <f64>s * y;
+      P += sq * sq;
+      E += (v - sq) * (v - sq);
+    }
+    store<f32>(cs + (<usize>j << 2), s);
+    store<f32>(cn + (<usize>j << 2), <f32>n2);
+    R = max(R, sqrt(P));
+    F = max(F, sqrt(E));
+    Cn = max(Cn, n2);
+  }
+  store<f64>(out, R);
+  store<f64>(out, F, 8);
+  store<f64>(out, Cn, 16);
 }
 
 /** dst[i] = col[i] where flags[i] ≠ 0 (f64 [n] each, flags u8 [n]): the D² cache's update. */

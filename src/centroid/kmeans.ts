@@ -81,7 +81,10 @@ export interface ResolvedKMeansOptions {
 export interface KMeansIterStats {
   /** 1-based iteration. */
   readonly iter: number;
-  /** Σ w·‖x − c_label‖² of this iteration's assignment against the centres it was made with. */
+  /**
+   * Σ w·‖x − c_label‖² of this iteration's assignment against the centres it was made with (Lloyd: from
+   * the step's sums about the data mean, relative error ≈ 1e-16 × the data's spread / the inertia).
+   */
   readonly inertia: number;
   /** Σⱼ‖cⱼ − cⱼ′‖² of the move that followed. */
   readonly shift: number;
@@ -271,8 +274,9 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     } else {
       // E-step and the M-step's sums in one pass (labels go in as the previous ones); no exact
       // distances: the step's inertia follows from its sums (lloydInertia)
-      ({ changed } = assignNearestAndSums(x, n, d, cF32, k, labels, null, w, sums, wsum));
-      lloyd ??= lloydReference(X, labels, sums, wsum, k, w);
+      const step = assignNearestAndSums(x, n, d, cF32, k, labels, null, w, sums, wsum);
+      changed = step.changed;
+      lloyd ??= step.ref ?? lloydReference(X, labels, sums, wsum, k, w);
       inertia = lloydInertia(lloyd, cF32, sums, wsum, k, d);
       distances = n * k;
     }
@@ -317,8 +321,8 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
 }
 
 /**
- * The reference of lloydInertia: μ, the weighted mean of the rows (from a step's sums, [d]), and
- * X2 = Σ w_i‖x_i − μ‖² (one pass through the kernel layer).
+ * The reference of lloydInertia when the step did not give one: μ, the weighted mean of the rows
+ * (from a step's sums, [d]), and X2 = Σ w_i‖x_i − μ‖² (one pass through the kernel layer).
  */
 function lloydReference(X: Matrix, labels: Int32Array, sums: Float64Array, wsum: Float64Array, k: number,
   w: Float64Array | null): { mu: Float64Array; x2: number } {
@@ -337,8 +341,9 @@ function lloydReference(X: Matrix, labels: Int32Array, sums: Float64Array, wsum:
 
 /**
  * A Lloyd step's inertia Σ_j Σ_{i∈j} w_i‖x_i − c_j‖² from its sums S_j, W_j and the centres c [k × d]
- * it assigned to: X2 − Σ_j (2 c̃_j·S̃_j − W_j‖c̃_j‖²) with c̃_j = c_j − μ, S̃_j = S_j − W_j μ (about the
- * data mean, so that nothing large cancels; float64, relative error ≈ 1e-16·X2 / inertia).
+ * it assigned to: X2 − Σ_j (2 c̃_j·S̃_j − W_j‖c̃_j‖²) with c̃_j = c_j − μ, S̃_j = S_j − W_j μ and
+ * X2 = Σ w_i‖x_i − μ‖² (μ near the data mean, so that nothing large cancels; float64, relative
+ * error ≈ 1e-16·X2 / inertia).
  */
 function lloydInertia(ref: { mu: Float64Array; x2: number }, c: Float32Array, sums: Float64Array, wsum: Float64Array,
   k: number, d: number): number {

@@ -298,11 +298,12 @@ export function sqDistRow(x: Float32Array | Float64Array, i: number, c: Float32A
  * thread count). @param labels in: the previous labels (−1 = none), out: the new ones [n];
  * @param dist2 out [n], or null for labels and sums only (then the screening needs no exact
  * distance for rows whose nearest centre it settles, and the inertia is NaN);
- * @param sums out [k × d]; @param wsum out [k].
+ * @param sums out [k × d]; @param wsum out [k]. `ref`, when the step had it at no cost (the int16
+ * path, from its row norms), is a centre μ [d] near the rows' mean and Σ w_i‖x_i − μ‖² (float64).
  */
 export function assignNearestAndSums(x: Float32Array, n: number, d: number, c: Float32Array, k: number,
   labels: Int32Array, dist2: Float32Array | Float64Array | null, weights: Float32Array | Float64Array | null,
-  sums: Float64Array, wsum: Float64Array): { inertia: number; changed: number } {
+  sums: Float64Array, wsum: Float64Array): { inertia: number; changed: number; ref: { mu: Float64Array; x2: number } | null } {
   if (useWasm(n, k, d)) {
     const r = assignSumsWasm(x, n, d, c, k, labels, dist2, weights, sums, wsum);
     if (r) return r;
@@ -320,7 +321,7 @@ export function assignNearestAndSums(x: Float32Array, n: number, d: number, c: F
     for (let i = s0; i < end; i++) part += weights ? weights[i]! * dd[i]! : dd[i]!;
     inertia += part;
   }
-  return { inertia: dist2 ? inertia : NaN, changed };
+  return { inertia: dist2 ? inertia : NaN, changed, ref: null };
 }
 
 /**

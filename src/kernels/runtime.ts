@@ -36,6 +36,9 @@ export interface KernelExports {
   runChunk(job: number, chunk: number, tid: number): void;
   mergeFlagged(dst: number, col: number, flags: number, n: number): void;
   addPartials(out: number, part: number, nc: number, stride: number, len: number): void;
+  sampleMean(x: number, n: number, d: number, m: number, out: number): void;
+  quantCentres(c: number, k: number, d: number, mu: number, Q: number, dp: number, panels: number, cs: number,
+    cn: number, out: number): void;
 }
 
 /** What the kernel layer runs on here: see `kernelInfo`. */
@@ -508,14 +511,11 @@ export function pinnedMean(rt: Runtime, x: Float32Array, n: number, d: number): 
   const p = rt.pins.get(x);
   if (!p) return null;
   if (p.mean && p.mean.length === d) return p.mean;
-  const src = new Float32Array(rt.memory.buffer, p.ptr, n * d);
-  const m = Math.min(n, MEAN_SAMPLE_ROWS);
-  const mean = new Float64Array(d);
-  for (let j = 0; j < m; j++) {
-    const i = Math.floor((j * n) / m);
-    for (let t = 0; t < d; t++) mean[t]! += src[i * d + t]!;
-  }
-  for (let t = 0; t < d; t++) mean[t]! /= m;
+  const out = alloc(rt, 8 * d);
+  if (out < 0) return null;
+  rt.K.sampleMean(p.ptr, n, d, Math.min(n, MEAN_SAMPLE_ROWS), out);
+  const mean = new Float64Array(rt.memory.buffer, out, d).slice();
+  release(rt, out, 8 * d);
   p.mean = mean;
   return mean;
 }

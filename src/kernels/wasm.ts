@@ -302,50 +302,24 @@ export function firstNonFiniteRowWasm(x: Float32Array, n: number, d: number): nu
 }
 
 /**
- * Quantise k centres c [k × d] against an image: panels [np][dp/2][8][2] i16 of q_j, scales cs
- * [8·np] f32 (padding 0) followed by cn [8·np] f32 ‖c − μ‖² (padding +∞), the raw copy, and the maxima R, F,
- * Cn of the bound. null when a centre is not finite or too large for the f32 epilogue (the caller
- * takes the float32 path, which has its own fallback).
+ * Quantise k centres c [k × d] against an image (quantCentres in assembly/kernels.ts): panels
+ * [np][dp/2][8][2] i16 of q_j, scales cs [8·np] f32 (padding 0) followed by cn [8·np] f32 ‖c − μ‖²
+ * (padding +∞), the raw copy, and the maxima R, F, Cn of the bound. null when a centre is not
+ * finite or too large for the f32 epilogue (the caller takes the float32 path, which has its own
+ * fallback).
  */
 function packQuant(rt: Runtime, S: Scope, c: Float32Array, k: number, d: number, qi: QuantImage):
   { pPanels: number; pCs: number; pCn: number; pCraw: number; np: number; R: number; F: number; Cn: number } | null {
   const { mu, Q, dp } = qi;
-  const np = Math.ceil(k / 8), kp = np * 8, half = dp >> 1;
+  const np = Math.ceil(k / 8), kp = np * 8;
   const pPanels = S.take(2 * kp * dp), pCs = S.take(8 * kp), pCn = pCs + 4 * kp, pCraw = S.take(4 * k * d);
+  const pMu = S.take(8 * d), pOut = S.take(24);
   if (!S.ok) return null;
-  const panels = new Int16Array(rt.memory.buffer, pPanels, kp * dp);
-  const cs = f32(rt, pCs, kp), cn = f32(rt, pCn, kp);
-  panels.fill(0);
-  cs.fill(0);
-  cn.fill(Infinity);
-  let R = 0, F = 0, Cn = 0;
-  for (let j = 0; j < k; j++) {
-    let amax = 0, n2 = 0;
-    for (let t = 0; t < d; t++) {
-      const v = c[j * d + t]! - mu[t]!;
-      amax = Math.max(amax, Math.abs(v));
-      n2 += v * v;
-    }
-    const s = amax >= 1e-9 && amax <= 1e9 ? Math.fround(amax / Q) : 0;
-    const inv = s > 0 ? 1 / s : 0;
-    let P = 0, E = 0;
-    const base = ((j >> 3) * half * 8 + (j & 7)) * 2;
-    for (let t = 0; t < d; t++) {
-      const v = c[j * d + t]! - mu[t]!;
-      const q = Math.min(Q, Math.max(-Q, Math.round(v * inv)));
-      panels[base + (t >> 1) * 16 + (t & 1)] = q;
-      const sq = s * q;
-      P += sq * sq;
-      E += (v - sq) * (v - sq);
-    }
-    cs[j] = s;
-    cn[j] = n2;
-    R = Math.max(R, Math.sqrt(P));
-    F = Math.max(F, Math.sqrt(E));
-    Cn = Math.max(Cn, n2);
-  }
-  if (!(Cn <= 1e30)) return null; // NaN, ±∞ or too large for the f32 epilogue
   f32(rt, pCraw, k * d).set(c.subarray(0, k * d));
+  f64(rt, pMu, d).set(mu);
+  rt.K.quantCentres(pCraw, k, d, pMu, Q, dp, pPanels, pCs, pCn, pOut);
+  const o = f64(rt, pOut, 3), R = o[0]!, F = o[1]!, Cn = o[2]!;
+  if (!(Cn <= 1e30)) return null; // NaN, ±∞ or too large for the f32 epilogue
   return { pPanels, pCs, pCn, pCraw, np, R, F, Cn };
 }
 
@@ -357,6 +331,8 @@ interface FusedSums {
   weights: Float32Array | Float64Array | null; sums: Float64Array; wsum: Float64Array; inertia: number; changed: number;
   /** No distances wanted: rows the estimates settle get none (inertia NaN). */
   labelOnly: boolean;
+  /** Out: the image's centre μ [d] and Σ w_i‖x_i − μ‖² (its float64 row norms). */
+  mu: Float64Array | null; spread: number;
 }
 
 /**
@@ -377,7 +353,7 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
     const pIdx = idx ? S.take(4 * total) : 0;
     const pLab = S.take(4 * total), pBest = S.take(8 * total), pSec = S.take(want ? 8 * total : 8);
     // fused: the sums chunks of centroidSums (sumsChunkRows rows, a multiple of B), partials alike
-    const SB = sumsChunkRows(d), ks = k * d + k + 2, nsc = Math.ceil(total / SB);
+    const SB = sumsChunkRows(d), ks = k * d + k + 3, nsc = Math.ceil(total / SB);
     const pPart = fused ? S.take(8 * ks * nsc) : 0, pAcc = fused ? S.take(8 * ks) : 0, pW = fused?.weights ? S.take(8 * total) : 0;
     if (!S.ok) return false;
     if (idx) i32(rt, pIdx, total).set(idx.subarray(0, total));
@@ -392,8 +368,10 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
       acc.fill(0);
       rt.K.addPartials(pAcc, pPart, nsc, ks, ks); // sums, weight sums, inertia, changed: chunk order
       sumsOut(rt, pAcc, k, d, fused.sums, fused.wsum);
-      fused.inertia = acc[ks - 2]!;
-      fused.changed = acc[ks - 1]!;
+      fused.inertia = acc[ks - 3]!;
+      fused.changed = acc[ks - 2]!;
+      fused.spread = acc[ks - 1]!;
+      fused.mu = qi.mu;
     }
     const lab = i32(rt, pLab, total), best = f64(rt, pBest, total), sec = want ? f64(rt, pSec, total) : null;
     if (idx) {
@@ -419,17 +397,17 @@ function assignQuant(rt: Runtime, x: Float32Array, n: number, d: number, c: Floa
  * int16 screening of pinned rows only): the same labels, distances, sums and weight sums to the
  * bit, with the inertia and changed count of `assignNearestAndSums` (dense.ts). labels holds the
  * previous labels on entry; dist2 null: labels only (rows the estimates settle get no exact
- * distance, inertia NaN). Returns null (writing nothing) when that path does not apply; the
+ * distance, inertia NaN). `ref`: the image's centre μ and Σ w_i‖x_i − μ‖², summed by the step. Returns null (writing nothing) when that path does not apply; the
  * caller then makes the two calls.
  */
 export function assignSumsWasm(x: Float32Array, n: number, d: number, c: Float32Array, k: number, labels: Int32Array,
   dist2: Float32Array | Float64Array | null, weights: Float32Array | Float64Array | null, sums: Float64Array,
-  wsum: Float64Array): { inertia: number; changed: number } | null {
+  wsum: Float64Array): { inertia: number; changed: number; ref: { mu: Float64Array; x2: number } | null } | null {
   const rt = load();
   if (!rt || k < 1 || d < 1 || n === 0) return null;
-  const fused: FusedSums = { weights, sums, wsum, inertia: 0, changed: 0, labelOnly: dist2 === null };
+  const fused: FusedSums = { weights, sums, wsum, inertia: 0, changed: 0, labelOnly: dist2 === null, mu: null, spread: 0 };
   if (!assignQuant(rt, x, n, d, c, k, labels, dist2 ?? new Float64Array(0), null, null, n, fused)) return null;
-  return { inertia: dist2 ? fused.inertia : NaN, changed: fused.changed };
+  return { inertia: dist2 ? fused.inertia : NaN, changed: fused.changed, ref: { mu: fused.mu!.slice(), x2: fused.spread } };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assignNearest, assignNearestAndSums, candidatePotentials, centroidSums, exactSqDist, firstNonFinite, pinRows, setKernelBackend, setKernelThreads, updateClosest,
+  assignNearest, assignNearestAndSums, candidatePotentials, centroidSums, exactSqDist, firstNonFinite, labelledSqDist, pinRows, setKernelBackend, setKernelThreads, updateClosest,
 } from '../../src/kernels/index.js';
 import { QUANT_MAX_D, firstNonFiniteRowWasm, quantJobCount, setQuantScreening, sumsChunkRows, useWasm } from '../../src/kernels/wasm.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
@@ -287,6 +287,12 @@ test('assignNearestAndSums equals assignNearest then centroidSums to the bit, wi
         assert.equal(quantJobCount() - before, 1, 'one fused int16 job');
         assert.equal(step.changed, changedRef);
         assert.equal(step.inertia, chunkSum(ref.dist2, weights, sumsChunkRows(d)), 'inertia: Σ w·dist2 by sums chunks');
+        // ref: the image's centre and Σ w·‖x − μ‖², the same sums as labelledSqDist against μ (other chunks)
+        assert.ok(step.ref !== null);
+        const muK = new Float64Array(k * d);
+        for (let j = 0; j < k; j++) muK.set(step.ref.mu, j * d);
+        const spread = labelledSqDist(x, n, d, ref.labels, muK, k, weights);
+        assert.ok(Math.abs(step.ref.x2 - spread) <= 1e-12 * spread, `${step.ref.x2} vs ${spread}`);
         assert.deepEqual(o.labels, ref.labels);
         assert.deepEqual(o.dist2, ref.dist2);
         assert.deepEqual(o.sums, ref.sums, `sums (weights ${weights !== null}, threads ${threads})`);
