@@ -252,14 +252,12 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   const centres = Float64Array.from(c0);
   const cF32 = Float32Array.from(c0);
   const labels = new Int32Array(n).fill(-1);
-  const cPrev = new Float32Array(k * d);
-  const dist2 = new Float64Array(n);
   const sums = new Float64Array(k * d), wsum = new Float64Array(k);
   const history: KMeansIterStats[] = [];
   const bounds = algorithm === 'lloyd' ? null : algorithm === 'hamerly' ? new HamerlyBounds(n, k) : new ElkanBounds(n, k);
   const prev = bounds ? new Int32Array(n).fill(-1) : null; // Lloyd's kernel counts the changes itself
   let lloyd: { mu: Float64Array; x2: number } | null = null;
-  let strict = false, iter = 0, lastRelocated = false;
+  let strict = false, iter = 0;
   for (iter = 1; iter <= maxIter; iter++) {
     checkAbort(ctl.signal, WHERE);
     const t0 = performance.now();
@@ -282,7 +280,6 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
     }
     // M-step
     const relocated = relocateEmpty(X, labels, w, centres, sums, wsum, k);
-    lastRelocated = relocated;
     let shift = 0;
     const moves = new Float64Array(k);
     for (let j = 0; j < k; j++) {
@@ -297,7 +294,6 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
       }
       moves[j] = s; shift += s;
     }
-    cPrev.set(cF32); // the centres this iteration's E-step used (the final E-step's bounds start there)
     for (let i = 0; i < k * d; i++) cF32[i] = centres[i]!;
     if (bounds) { if (relocated) bounds.reset(); else bounds.moved(labels, moves); }
     history.push({ iter, inertia, shift, changed, distances, seconds: (performance.now() - t0) / 1000 });
@@ -316,7 +312,7 @@ function runKMeans(X: Matrix, c0: Float32Array, k: number, w: Float64Array | nul
   else if (bounds) {
     bounds.assign(x, n, d, centres, cF32, k, labels);
     inertia = labelledSqDist(x, n, d, labels, cF32, k, w);
-  } else inertia = finalLloydStep(X, cF32, k, labels, w, dist2);
+  } else inertia = finalLloydStep(X, cF32, k, labels, w);
   return { labels, centres, inertia, nIter, converged, history };
 }
 
@@ -369,17 +365,15 @@ function lloydInertia(ref: { mu: Float64Array; x2: number }, c: Float32Array, su
  * distance is below half the distance from its centre to every other one (Elkan's lemma: then its
  * centre is strictly the nearest; a relative margin absorbs rounding), the rows the pass lists
  * are assigned exactly. Returns the inertia of the final labels, `labelledSqDist(labels, c)`.
- * scratch [n]: room for the assignment's distances.
  */
-function finalLloydStep(X: Matrix, c: Float32Array, k: number, labels: Int32Array, w: Float64Array | null,
-  scratch: Float64Array): number {
+function finalLloydStep(X: Matrix, c: Float32Array, k: number, labels: Int32Array, w: Float64Array | null): number {
   const { data: x, rows: n, cols: d } = X;
   const s = halfMinCentreDistances(c, k, d);
   const thr = s.map((v) => (v * (1 - MARGIN)) ** 2);
   const idx = new Int32Array(n);
   const { inertia, count } = labelledBeyond(x, n, d, labels, c, k, w, thr, idx);
   if (count === 0) return inertia;
-  assignNearest(x, n, d, c, k, labels, scratch, null, idx, count);
+  assignNearest(x, n, d, c, k, labels, new Float64Array(n), null, idx, count);
   return labelledSqDist(x, n, d, labels, c, k, w);
 }
 
