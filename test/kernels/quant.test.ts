@@ -364,3 +364,57 @@ test('firstNonFinite on pinned rows reads the int16 image: the first bad value, 
     unpin();
   }
 });
+
+test('assignNearestAndSums without distances (labels only) gives the exact argmin and the same sums: near-ties, exact ties, huge rows, random shapes, 1 and 2 threads', () => {
+  const rng = createRng(29);
+  const sets: Array<{ x: Float32Array; c: Float32Array; n: number; d: number; k: number; what: string }> = [];
+  { // near-ties ~1e-7 relative, far below the int16 resolution
+    const n = 512, d = 16, k = 64, c = normal(rng, k * d, 10), x = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const a = (i * 7) % k, b = (a + 1 + (i % (k - 1))) % k, toward = i % 2 ? a : b;
+      for (let t = 0; t < d; t++) {
+        const mid = 0.5 * (c[a * d + t]! + c[b * d + t]!);
+        x[i * d + t] = Math.fround(mid + 1e-6 * (c[toward * d + t]! - mid));
+      }
+    }
+    sets.push({ x, c, n, d, k, what: 'near ties' });
+  }
+  { // exact ties (centre 3 = centre 0), a centre on a row, a huge row
+    const n = 300, d = 9, k = 12, x = normal(rng, n * d, 1, 100), c = normal(rng, k * d, 1, 100);
+    for (let t = 0; t < d; t++) x[5 * d + t] = 1e12 * (t % 2 ? 1 : -1);
+    c.set(c.subarray(0, d), 3 * d);
+    c.set(x.subarray(8 * d, 9 * d), 5 * d);
+    for (let i = 20; i < 40; i++) x.set(c.subarray(0, d), i * d); // rows exactly on the tied centres
+    sets.push({ x, c, n, d, k, what: 'exact ties and a huge row' });
+  }
+  for (const [n, d, k] of [[2001, 3, 5], [1500, 17, 37], [999, 130, 9]] as const) {
+    sets.push({ x: normal(rng, n * d, 2), c: normal(rng, k * d, 2), n, d, k, what: `random ${n}×${d}, k ${k}` });
+  }
+  const prevT = setKernelThreads(1);
+  try {
+    for (const { x, c, n, d, k, what } of sets) {
+      const w = new Float64Array(n).map((_, i) => 0.5 + (i % 3));
+      const unpin = pinRows(x);
+      try {
+        for (const threads of [1, 2]) {
+          setKernelThreads(threads);
+          const labels = new Int32Array(n).fill(-1), sums = new Float64Array(k * d), wsum = new Float64Array(k);
+          const before = quantJobCount();
+          const step = assignNearestAndSums(x, n, d, c, k, labels, null, w, sums, wsum);
+          assert.equal(quantJobCount() - before, 1, `${what}: the int16 job ran`);
+          assert.ok(Number.isNaN(step.inertia), 'no distances, no inertia');
+          assert.equal(step.changed, n);
+          for (let i = 0; i < n; i++) assert.equal(labels[i], exact(x, i, c, k, d)[0], `${what}, ${threads} threads: row ${i}`);
+          const s2 = new Float64Array(k * d), w2 = new Float64Array(k);
+          centroidSums(x, n, d, labels, w, k, s2, w2);
+          assert.deepEqual(sums, s2, `${what}: sums`);
+          assert.deepEqual(wsum, w2, `${what}: weight sums`);
+        }
+      } finally {
+        unpin();
+      }
+    }
+  } finally {
+    setKernelThreads(prevT);
+  }
+});
