@@ -448,6 +448,7 @@ const KIND_LABELLED: i32 = 5;
 const KIND_QUANT: i32 = 6;
 const KIND_ASSIGN_Q: i32 = 7;
 const KIND_ASSIGN_SUMS: i32 = 9;
+const KIND_DIST64: i32 = 10;
 
 @inline
 function slot(job: usize, i: i32): f64 {
@@ -497,6 +498,7 @@ export function runChunk(job: usize, c: i32, tid: i32): void {
   else if (kind == KIND_QUANT) quantChunk(job, c);
   else if (kind == KIND_ASSIGN_Q) assignQChunk(job, c, tid);
   else if (kind == KIND_ASSIGN_SUMS) assignSumsChunk(job, c, tid);
+  else if (kind == KIND_DIST64) dist64Chunk(job, c, tid);
 }
 
 /**
@@ -955,6 +957,23 @@ function distChunk(job: usize, c: i32, tid: i32): void {
       for (let j = 0; j < nb; j++) store<f64>(o + (<usize>j << 3), x2 + <f64>load<f32>(sq + (<usize>j << 2)));
     }
   }
+}
+
+/**
+ * float64 distance block (kind 10), chunk c of B rows: shiftRows64 then sqdistBlock64 for rows
+ * c·B … of a (raw f32 [m × d]), written to out + c·B·nb (f64 [m × nb]). Slots: 1 a, 2 m, 3 d, 4 B,
+ * 5 mu (f64 [d]), 6 panels, 7 cn, 8 np, 9 nb, 10 out, 11 scratch base, 12 scratch stride (per
+ * thread: xs [⌈B/4⌉·4 × d] f64 then xn [B] f64). Each row's distances are sqdistBlock64's for it
+ * alone: the same bits on any number of threads.
+ */
+function dist64Chunk(job: usize, c: i32, tid: i32): void {
+  const a = ptr(job, 1), m = <i32>slot(job, 2), d = <i32>slot(job, 3), B = <i32>slot(job, 4);
+  const start = c * B, rows = min(B, m - start);
+  if (rows <= 0) return;
+  const nb = <i32>slot(job, 9);
+  const xs = ptr(job, 11) + <usize>tid * ptr(job, 12), xn = xs + (<usize>((B + 3) & ~3) * <usize>d << 3);
+  shiftRows64(a + (<usize>start * <usize>d << 2), rows, d, ptr(job, 5), xs, xn);
+  sqdistBlock64(xs, xn, rows, d, ptr(job, 6), ptr(job, 7), <i32>slot(job, 8), nb, ptr(job, 10) + (<usize>start * <usize>nb << 3));
 }
 
 /**

@@ -5,8 +5,8 @@
  * same in Node and in a browser bundle; ./runtime.ts owns the module, its memory and the worker
  * pool. `assignNearestWasm`, `centroidSumsWasm`, `candidatePotentialsWasm` and
  * `updateClosestWasm` run as parallel jobs (chunks of rows whose boundaries depend only on n and
- * d, partial sums added in chunk order: the same result for any number of threads);
- * `sqDistBlockWasm` runs on the calling thread. Rows pinned with `pinRows` are used in place;
+ * d, partial sums added in chunk order: the same result for any number of threads), and so does
+ * `sqDistBlockWasm` (row chunks, each row's distances its own). Rows pinned with `pinRows` are used in place;
  * other rows are copied in per call, in pieces that fit the memory limit.
  *
  * Numerics of `assignNearestWasm` (see assembly/kernels.ts for the bounds): candidate centres
@@ -746,7 +746,10 @@ export function sqDistBlockApproxWasm(q: Float32Array, mq: number, b: Float32Arr
   }
 }
 
-/** Rows per block of sqDistBlockWasm: its f64 output block within 256 KB, its row copies within ~200 KB. */
+/** Largest output piece (bytes) of one sqDistBlock job. */
+const DIST_PIECE_BYTES = 32 * 2 ** 20;
+
+/** Rows per chunk of sqDistBlockWasm: its f64 output block within 256 KB, its row copies within ~200 KB. */
 function distBlockRows(nb: number, d: number): number {
   return Math.max(4, Math.min(1024, Math.floor(32768 / Math.max(1, nb)), Math.floor(16384 / Math.max(1, d)))) & ~3;
 }
@@ -762,13 +765,18 @@ export function sqDistBlockWasm(a: Float32Array, na: number, d: number, cb: Floa
   mu: Float64Array, nb: number, out: Float32Array | Float64Array): boolean {
   const rt = load();
   if (!rt || nb < 1 || d < 1) return false;
-  const K = rt.K;
+  if (na === 0) return true;
   const np = Math.ceil(nb / 4), nbp = np * 4;
-  const B = distBlockRows(nb, d);
+  const B = distBlockRows(nb, d), threads = kernelThreads();
+  const stride = 8 * ((B + 3) & ~3) * d + 8 * B;
+  // pieces of whole chunks, their outputs within DIST_PIECE_BYTES (the caller's out is the bound anyway)
+  const pinned = pinnedPtr(rt, a);
+  const piece = Math.min(na, Math.max(B, Math.floor(DIST_PIECE_BYTES / (8 * nb * B)) * B));
   const S = new Scope(rt);
   try {
     const pMu = S.take(8 * d), pPanels = S.take(8 * nbp * d), pCn = S.take(8 * nbp);
-    const pRaw = S.take(4 * B * d), pXs = S.take(8 * B * d), pXn = S.take(8 * B), pOut = S.take(8 * B * nb);
+    const pRaw = pinned >= 0 ? 0 : S.take(4 * piece * d), pOut = S.take(8 * piece * nb);
+    const pScratch = S.take(stride * threads), pJob = S.take(8 * 32);
     if (!S.ok) return false;
     f64(rt, pMu, d).set(mu);
     const panels = f64(rt, pPanels, nbp * d);
@@ -780,11 +788,12 @@ export function sqDistBlockWasm(a: Float32Array, na: number, d: number, cb: Floa
     const cnv = f64(rt, pCn, nbp);
     cnv.fill(0);
     cnv.set(cn.subarray(0, nb));
-    for (let start = 0; start < na; start += B) {
-      const m = Math.min(B, na - start);
-      f32(rt, pRaw, m * d).set(a.subarray(start * d, (start + m) * d));
-      K.shiftRows64(pRaw, m, d, pMu, pXs, pXn);
-      K.sqdistBlock64(pXs, pXn, m, d, pPanels, pCn, np, nb, pOut);
+    for (let start = 0; start < na; start += piece) {
+      const m = Math.min(piece, na - start);
+      let src = pinned + 4 * start * d;
+      if (pinned < 0) { f32(rt, pRaw, m * d).set(a.subarray(start * d, (start + m) * d)); src = pRaw; }
+      writeJob(rt, pJob, [10, src, m, d, B, pMu, pPanels, pCn, np, nb, pOut, pScratch, stride]);
+      runJob(rt, pJob, Math.ceil(m / B), m * nb * d);
       out.set(f64(rt, pOut, m * nb), start * nb);
     }
     return true;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import {
   assignNearest, candidatePotentials, centroidSums, exactSqDist, kernelInfo, kernelStats, pinRows, setKernelBackend,
-  kernelFloat32Array, labelledBeyond, labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlockApprox, updateClosest,
+  kernelFloat32Array, labelledBeyond, labelledSqDist, setKernelMemoryLimit, setKernelThreads, sqDistBlock, sqDistBlockApprox, updateClosest,
 } from '../../src/kernels/index.js';
 import { fit as kmeansFit } from '../../src/centroid/kmeans.js';
 import { makeBlobs } from '../../src/datasets/generators.js';
@@ -300,5 +300,35 @@ test('labelledSqDist and labelledBeyond: WebAssembly equals TypeScript bitwise f
     try { ts = run(); } finally { setKernelBackend(prev); }
     assert.deepEqual(wasm, ts, `n ${n} d ${d}`);
     assert.ok((wasm[4] as { count: number }).count > 0 && (wasm[4] as { count: number }).count < n, 'some rows beyond');
+  }
+});
+
+test('sqDistBlock runs on the pool in row chunks and pieces: bitwise the TypeScript result on 1 and 2 threads, pinned or not', () => {
+  const na = 4100, nb = 1100, d = 5; // output 36 MB: two pieces of the 32 MB bound
+  const a = new Float32Array(na * d).map((_, i) => Math.cos(i * 0.71) * 4 + (i % 9));
+  const b = a.slice(0, nb * d).map((v, i) => v + (i % 4) * 0.5);
+  const ref = new Float64Array(na * nb);
+  const prevB = setKernelBackend('ts');
+  try { sqDistBlock(a, na, b, nb, d, ref); } finally { setKernelBackend(prevB); }
+  const prevT = setKernelThreads(1);
+  try {
+    for (const threads of [1, 2]) {
+      setKernelThreads(threads);
+      for (const pin of [false, true]) {
+        const unpin = pin ? pinRows(a) : () => {};
+        try {
+          const out = new Float64Array(na * nb).fill(-1);
+          const jobs = kernelStats().parallelJobs;
+          sqDistBlock(a, na, b, nb, d, out);
+          assert.deepEqual(out, ref, `threads ${threads}, pinned ${pin}`);
+          // the first piece (3808 rows) runs on the pool, the last (292 rows) is small enough for one thread
+          if (threads === 2) assert.ok(kernelStats().parallelJobs - jobs >= 1, 'a parallel job');
+        } finally {
+          unpin();
+        }
+      }
+    }
+  } finally {
+    setKernelThreads(prevT);
   }
 });
