@@ -9,8 +9,9 @@
  * Numerics: distances use ‖x−μ‖² − 2(x−μ)·(c−μ) + ‖c−μ‖² accumulated in float64, with μ the
  * mean of the centroid block (so the expansion does not cancel when data sit far from the
  * origin), clamped at 0. Ties in argmin go to the lowest centroid index (as scikit-learn).
- * `assignNearest`, `sqDistBlock`, `centroidSums`, `candidatePotentials` and `updateClosest` have
- * WebAssembly SIMD paths (./wasm.ts; they run on the worker pool of ./runtime.ts);
+ * `assignNearest`, `assignNearestAndSums`, `sqDistBlock`, `sqDistBlockApprox`, `centroidSums`,
+ * `labelledSqDist`, `labelledBeyond`, `candidatePotentials` and `updateClosest` have WebAssembly SIMD
+ * paths (./wasm.ts; they run on the worker pool of ./runtime.ts);
  * the TypeScript loops stay as the fallback and as the tests' oracle. Kernels that add up over rows
  * do so in chunks of `chunkRows(d)` rows, partial sums added in chunk order, in both backends: the
  * results are bitwise the same whatever the backend and the number of threads.

@@ -26,13 +26,9 @@
 import { ClusterkitError } from '../core/errors.js';
 import { KERNELS_WASM_BASE64 } from './wasm-module.js';
 
-/** The kernel module's exports (assembly/kernels.ts). */
+/** The kernel module's exports that JavaScript calls (assembly/kernels.ts; the tiles stay exported as functions of their own). */
 export interface KernelExports {
   heapBase(): number;
-  shiftRows(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
-  shiftRows64(raw: number, m: number, d: number, mu: number, xs: number, xn: number): void;
-  sqdistBlock64(xs: number, xn: number, m: number, d: number, panels: number, cn: number, np: number,
-    nb: number, out: number): void;
   runChunk(job: number, chunk: number, tid: number): void;
   mergeFlagged(dst: number, col: number, flags: number, n: number): void;
   addPartials(out: number, part: number, nc: number, stride: number, len: number): void;
